@@ -1,0 +1,20 @@
+package io.tokenmeter.dashboard;
+
+import io.tokenmeter.platform.kafka.TopicDeclarations;
+import io.tokenmeter.schemas.Topics;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/** The topics this service produces to and consumes, created at startup if missing. */
+@Configuration(proxyBeanMethods = false)
+class TopicsConfiguration {
+
+    @Bean
+    KafkaAdmin.NewTopics topics() {
+        return TopicDeclarations.forService(
+                List.of(),
+                List.of(Topics.SUBSCRIPTION_STATE, Topics.USAGE_STATE, Topics.SESSION_COST));
+    }
+}

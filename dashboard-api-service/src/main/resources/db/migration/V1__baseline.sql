@@ -1,0 +1,1 @@
+-- Each service owns one PostgreSQL schema ('dashboard'), created by Flyway; tables arrive with the features.

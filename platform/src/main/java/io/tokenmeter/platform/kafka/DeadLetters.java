@@ -1,0 +1,60 @@
+package io.tokenmeter.platform.kafka;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.serializer.DeserializationException;
+
+/**
+ * Sends a record that cannot be processed to {@code <topic>.DLT} on the same partition, with
+ * spring-kafka's failure headers (exception class, message, original topic/partition/offset), and
+ * counts it in {@code tokenmeter.kafka.dead.letters}. An undecodable record keeps its original
+ * bytes; a decoded one is re-encoded with today's schema.
+ */
+public class DeadLetters extends DeadLetterPublishingRecoverer {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+    static final String METRIC = "tokenmeter.kafka.dead.letters";
+
+    private final MeterRegistry registry;
+
+    public DeadLetters(KafkaOperations<Object, Object> template, MeterRegistry registry) {
+        super(template);
+        this.registry = registry;
+    }
+
+    @Override
+    public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception exception) {
+        super.accept(record, consumer, exception);
+        Throwable cause = rootCause(exception);
+        log.warn(
+                "dead-lettered {}-{}@{}: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                cause.getMessage());
+        Counter.builder(METRIC)
+                .description("Records sent to a dead-letter topic")
+                .tag("topic", record.topic())
+                .tag("reason", cause.getClass().getSimpleName())
+                .register(registry)
+                .increment();
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null
+                && cause.getCause() != cause
+                && !(cause instanceof DeserializationException)
+                && !(cause instanceof InvalidRecordException)) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,86 @@
+package io.tokenmeter.platform.security;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.util.StringUtils;
+
+/**
+ * Users authenticate with a bearer JWT whose {@code sub} is the user id (CONTRACT §3.6): RS256
+ * against {@code AUTH_JWT_JWKS_URI} in production, else HS256 keyed with the UTF-8 bytes of {@code
+ * AUTH_JWT_SECRET}. A {@code "roles": ["admin"]} claim becomes {@code ROLE_ADMIN}.
+ */
+@AutoConfiguration
+@ConditionalOnClass({JwtDecoder.class, JwtAuthenticationConverter.class})
+public class UserJwtAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(UserJwtAutoConfiguration.class);
+
+    /** HS256 needs a key of at least 256 bits. */
+    static final int MIN_SECRET_BYTES = 32;
+
+    @Bean
+    @ConditionalOnMissingBean
+    JwtDecoder userJwtDecoder(
+            @Value("${AUTH_JWT_JWKS_URI:}") String jwksUri,
+            @Value("${AUTH_JWT_SECRET:}") String secret) {
+        if (StringUtils.hasText(jwksUri)) {
+            return NimbusJwtDecoder.withJwkSetUri(jwksUri)
+                    .jwsAlgorithm(SignatureAlgorithm.RS256)
+                    .build();
+        }
+        byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+        if (key.length < MIN_SECRET_BYTES) {
+            // Start anyway (health and metrics stay reachable) but let no user in.
+            log.error(
+                    "AUTH_JWT_SECRET is shorter than {} bytes and AUTH_JWT_JWKS_URI is unset:"
+                            + " every bearer token will be refused",
+                    MIN_SECRET_BYTES);
+            return token -> {
+                throw new BadJwtException("no JWT key is configured on this service");
+            };
+        }
+        return NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
+                .macAlgorithm(MacAlgorithm.HS256)
+                .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    JwtAuthenticationConverter userJwtAuthenticationConverter() {
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(UserJwtAutoConfiguration::roles);
+        return converter;
+    }
+
+    static Collection<GrantedAuthority> roles(Jwt jwt) {
+        List<String> roles = jwt.getClaimAsStringList("roles");
+        if (roles == null) {
+            return List.of();
+        }
+        return roles.stream()
+                .map(
+                        role ->
+                                (GrantedAuthority)
+                                        new SimpleGrantedAuthority(
+                                                "ROLE_" + role.toUpperCase(java.util.Locale.ROOT)))
+                .toList();
+    }
+}

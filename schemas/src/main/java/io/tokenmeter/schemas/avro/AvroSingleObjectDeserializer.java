@@ -1,0 +1,110 @@
+package io.tokenmeter.schemas.avro;
+
+import io.tokenmeter.schemas.Topic;
+import io.tokenmeter.schemas.Topics;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Reads Avro single-object encoded records written with any schema version this module has ever
+ * published, into today's generated class. The fingerprint picks the record type, so one instance
+ * serves every topic; on a topic of the catalogue a record of another type is refused.
+ *
+ * <p>Failures are {@link SerializationException}s naming the topic and the fingerprint, which the
+ * container's {@code ErrorHandlingDeserializer} hands to the error handler for dead-lettering.
+ */
+public class AvroSingleObjectDeserializer implements Deserializer<SpecificRecord> {
+
+    static {
+        AvroClassTrust.install();
+    }
+
+    private static final int HEADER_LENGTH = 10;
+    private static final byte MARKER_0 = (byte) 0xC3;
+    private static final byte MARKER_1 = (byte) 0x01;
+
+    private final PublishedSchemas schemas;
+    private final Map<Class<? extends SpecificRecord>, BinaryMessageDecoder<SpecificRecord>>
+            decoders = new HashMap<>();
+
+    public AvroSingleObjectDeserializer() {
+        this(PublishedSchemas.catalogue());
+    }
+
+    AvroSingleObjectDeserializer(PublishedSchemas schemas) {
+        this.schemas = schemas;
+        for (Class<? extends SpecificRecord> type : schemas.types()) {
+            BinaryMessageDecoder<SpecificRecord> decoder =
+                    new BinaryMessageDecoder<>(
+                            SpecificData.getForClass(type), PublishedSchemas.currentSchema(type));
+            schemas.versions(type).forEach(decoder::addSchema);
+            decoders.put(type, decoder);
+        }
+    }
+
+    @Override
+    public SpecificRecord deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        if (data.length < HEADER_LENGTH || data[0] != MARKER_0 || data[1] != MARKER_1) {
+            throw new UnknownSchemaException(
+                    "record on "
+                            + topic
+                            + " is not Avro single-object encoding (expected C3 01 and a"
+                            + " fingerprint, got "
+                            + data.length
+                            + " bytes)");
+        }
+        long fingerprint = ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        Class<? extends SpecificRecord> type =
+                schemas.typeOf(fingerprint)
+                        .orElseThrow(
+                                () ->
+                                        new UnknownSchemaException(
+                                                "record on "
+                                                        + topic
+                                                        + " has unknown writer schema fingerprint "
+                                                        + hex(fingerprint)
+                                                        + ": not a schema this build ever"
+                                                        + " published"));
+        Optional<Topic<?>> expected = Topics.byName(topic);
+        if (expected.isPresent() && expected.get().valueType() != type) {
+            throw new UnknownSchemaException(
+                    "record on "
+                            + topic
+                            + " is a "
+                            + type.getSimpleName()
+                            + " but the topic carries "
+                            + expected.get().valueType().getSimpleName());
+        }
+        try {
+            return decoders.get(type).decode(data);
+        } catch (IOException | AvroRuntimeException e) {
+            throw new SerializationException(
+                    "cannot decode "
+                            + type.getSimpleName()
+                            + " on "
+                            + topic
+                            + " (fingerprint "
+                            + hex(fingerprint)
+                            + "): "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    static String hex(long fingerprint) {
+        return String.format("0x%016x", fingerprint);
+    }
+}

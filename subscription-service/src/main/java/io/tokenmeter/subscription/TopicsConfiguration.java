@@ -1,0 +1,19 @@
+package io.tokenmeter.subscription;
+
+import io.tokenmeter.platform.kafka.TopicDeclarations;
+import io.tokenmeter.schemas.Topics;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/** The topics this service produces to and consumes, created at startup if missing. */
+@Configuration(proxyBeanMethods = false)
+class TopicsConfiguration {
+
+    @Bean
+    KafkaAdmin.NewTopics topics() {
+        return TopicDeclarations.forService(
+                List.of(Topics.SUBSCRIPTION_STATE), List.of(Topics.STRIPE_WEBHOOK_EVENTS));
+    }
+}

@@ -1,0 +1,39 @@
+package io.tokenmeter.subscription;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokenmeter.testsupport.IntegrationTest;
+import io.tokenmeter.testsupport.TestHttp;
+import io.tokenmeter.testsupport.TestKafka;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@IntegrationTest
+class SubscriptionApplicationIntegrationTests {
+
+    @LocalServerPort int port;
+
+    @Test
+    void reportsHealthyWithLivenessAndReadinessGroups() {
+        TestHttp http = new TestHttp(port);
+
+        assertThat(http.get("/actuator/health").body()).contains("\"status\":\"UP\"");
+        assertThat(http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void exposesPrometheusMetricsTaggedWithTheApplication() {
+        String metrics = new TestHttp(port).get("/actuator/prometheus").body();
+
+        assertThat(metrics)
+                .contains("application=\"subscription-service\"")
+                .contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void createsItsTopicsWithTheCataloguesSettings() {
+        assertThat(TestKafka.describeTopics())
+                .containsKeys("billing.subscription-state.v1", "stripe.webhook-events.v1.DLT");
+    }
+}
