@@ -32,6 +32,14 @@ class SubscriptionApplicationIntegrationTests {
     }
 
     @Test
+    void publishesItsOpenApiDocument() {
+        var response = new TestHttp(port).get("/v3/api-docs");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"openapi\"");
+    }
+
+    @Test
     void createsItsTopicsWithTheCataloguesSettings() {
         assertThat(TestKafka.describeTopics())
                 .containsKeys("billing.subscription-state.v1", "stripe.webhook-events.v1.DLT");

@@ -32,6 +32,14 @@ class WebhookIngressApplicationIntegrationTests {
     }
 
     @Test
+    void publishesItsOpenApiDocument() {
+        var response = new TestHttp(port).get("/v3/api-docs");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"openapi\"");
+    }
+
+    @Test
     void createsItsTopicsWithTheCataloguesSettings() {
         assertThat(TestKafka.describeTopics()).containsKeys("stripe.webhook-events.v1");
     }
