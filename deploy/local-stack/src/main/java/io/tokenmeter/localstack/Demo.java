@@ -1,0 +1,161 @@
+package io.tokenmeter.localstack;
+
+import com.stripe.net.Webhook;
+import io.tokenmeter.events.PhaseUsage;
+import io.tokenmeter.events.SessionCompleted;
+import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Plays the grading pipeline and Stripe for {@value Banner#DEMO_USER}: a steady trickle of graded
+ * sessions from the start; after 20 s a signed checkout and PRO subscription (FREE → PRO); after 80
+ * s a renewal that opens a new billing period, so usage starts again from 0.
+ */
+final class Demo implements AutoCloseable {
+
+    static final Duration CHECKOUT_AT = Duration.ofSeconds(20);
+    static final Duration RENEWAL_AT = Duration.ofSeconds(80);
+    static final String CUSTOMER = "cus_demo_local";
+    static final String SUBSCRIPTION = "sub_demo_local";
+    static final URI WEBHOOK = URI.create("http://127.0.0.1:8081/api/subscription/webhook");
+    static final List<String> MODELS = List.of("gpt-4o", "claude-sonnet-4-5", "gemini-2.5-flash");
+
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+    private final KafkaProducer<String, Object> producer;
+    private final DevSettings settings;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private volatile long tokensPerSession = 2_000;
+
+    private Demo(KafkaProducer<String, Object> producer, DevSettings settings) {
+        this.producer = producer;
+        this.settings = settings;
+    }
+
+    static Demo start(String kafka, DevSettings settings) {
+        KafkaProducer<String, Object> producer =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka,
+                                ProducerConfig.ACKS_CONFIG,
+                                "all"),
+                        new StringSerializer(),
+                        new AvroSingleObjectSerializer());
+        Demo demo = new Demo(producer, settings);
+        demo.scheduler.scheduleAtFixedRate(demo::gradeOneSession, 0, 1, TimeUnit.SECONDS);
+        demo.scheduler.schedule(demo::subscribeToPro, CHECKOUT_AT.toSeconds(), TimeUnit.SECONDS);
+        demo.scheduler.schedule(demo::renew, RENEWAL_AT.toSeconds(), TimeUnit.SECONDS);
+        LocalStack.log(
+                "demo: one graded session a second for "
+                        + Banner.DEMO_USER
+                        + "; checkout to PRO in "
+                        + CHECKOUT_AT.toSeconds()
+                        + " s, renewal in "
+                        + RENEWAL_AT.toSeconds()
+                        + " s");
+        return demo;
+    }
+
+    private void gradeOneSession() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long prompt = tokensPerSession * (60 + random.nextInt(20)) / 100;
+        long cached = tokensPerSession * random.nextInt(20) / 100;
+        long completion = Math.max(0, tokensPerSession - prompt - cached);
+        String model = MODELS.get(random.nextInt(MODELS.size()));
+        SessionCompleted session =
+                new SessionCompleted(
+                        "demo-" + UUID.randomUUID(),
+                        Banner.DEMO_USER,
+                        Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                        List.of(
+                                new PhaseUsage("extraction", "gpt-4o-mini", prompt / 4, 0L, 200L),
+                                new PhaseUsage("grading", model, prompt, cached, completion)));
+        producer.send(
+                new ProducerRecord<>(
+                        io.tokenmeter.schemas.Topics.SESSION_COMPLETED.name(),
+                        Banner.DEMO_USER,
+                        session));
+    }
+
+    private void subscribeToPro() {
+        Instant now = Instant.now();
+        Instant periodStart = now.minus(Duration.ofDays(29));
+        Instant periodEnd = now.plus(RENEWAL_AT.minus(CHECKOUT_AT));
+        deliver("checkout.session.completed", StripePayloads.checkoutCompleted(now));
+        deliver(
+                "customer.subscription.created",
+                StripePayloads.subscription(
+                        "customer.subscription.created",
+                        settings.get("STRIPE_PRICE_ID_PRO"),
+                        periodStart,
+                        periodEnd,
+                        now));
+        deliver(
+                "invoice.paid",
+                StripePayloads.invoicePaid("subscription_create", periodStart, periodEnd, now));
+        tokensPerSession = 40_000;
+    }
+
+    private void renew() {
+        Instant now = Instant.now();
+        Instant periodEnd = now.plus(Duration.ofDays(30));
+        deliver(
+                "customer.subscription.updated",
+                StripePayloads.subscription(
+                        "customer.subscription.updated",
+                        settings.get("STRIPE_PRICE_ID_PRO"),
+                        now,
+                        periodEnd,
+                        now));
+        deliver(
+                "invoice.paid",
+                StripePayloads.invoicePaid("subscription_cycle", now, periodEnd, now));
+    }
+
+    private void deliver(String type, String payload) {
+        try {
+            String signature =
+                    Webhook.Signature.generateSignatureHeader(
+                            payload,
+                            settings.get("STRIPE_WEBHOOK_SECRET").split(",")[0].trim(),
+                            Instant.now().getEpochSecond());
+            HttpResponse<String> response =
+                    http.send(
+                            HttpRequest.newBuilder(WEBHOOK)
+                                    .header("Content-Type", "application/json")
+                                    .header("Stripe-Signature", signature)
+                                    .POST(HttpRequest.BodyPublishers.ofString(payload))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            LocalStack.log("demo: Stripe " + type + " → " + response.statusCode());
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            LocalStack.log("demo: Stripe " + type + " not delivered: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        producer.close(Duration.ofSeconds(5));
+    }
+}
