@@ -12,12 +12,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** One service of the system as a child {@code java -jar} process with a heap limit. */
-final class ServiceProcess implements AutoCloseable {
+/**
+ * One service of the system as a child {@code java -jar} process with a heap limit. Also used by
+ * the end-to-end tests, which start the real jars the same way.
+ */
+public final class ServiceProcess implements AutoCloseable {
 
-    record Definition(String name, int port) {}
+    /** A service: its module (and jar) name and its contract port. */
+    public record Definition(String name, int port) {
 
-    static final List<Definition> ALL =
+        /** The fat jar {@code ./mvnw package} builds for it under the repository root. */
+        public Path jar(Path home) {
+            return home.resolve(name).resolve("target").resolve(name + ".jar");
+        }
+    }
+
+    public static final List<Definition> ALL =
             List.of(
                     new Definition("webhook-ingress-service", 8081),
                     new Definition("subscription-service", 8082),
@@ -39,10 +49,20 @@ final class ServiceProcess implements AutoCloseable {
     static ServiceProcess start(
             Path home, Definition definition, Map<String, String> environment, Path logs)
             throws IOException {
-        Path jar =
-                home.resolve(definition.name())
-                        .resolve("target")
-                        .resolve(definition.name() + ".jar");
+        return launch(
+                definition.jar(home),
+                definition,
+                environment,
+                logs.resolve(definition.name() + ".log"));
+    }
+
+    /**
+     * Starts {@code jar} listening on {@code definition.port()} with {@code environment} added to
+     * this process's environment, appending its output to {@code log}.
+     */
+    public static ServiceProcess launch(
+            Path jar, Definition definition, Map<String, String> environment, Path log)
+            throws IOException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(
                     jar + " is missing: build with ./mvnw -DskipTests package");
@@ -51,7 +71,6 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(
                     "port " + definition.port() + " is taken; " + definition.name() + " needs it");
         }
-        Path log = logs.resolve(definition.name() + ".log");
         ProcessBuilder builder =
                 new ProcessBuilder(
                                 ProcessTree.javaExecutable(),
@@ -68,15 +87,20 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(definition, builder.start(), log);
     }
 
-    Definition definition() {
+    public Definition definition() {
         return definition;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    void awaitReady() throws InterruptedException {
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits until {@code /actuator/health/readiness} answers 200. */
+    public void awaitReady() throws InterruptedException {
         HttpClient client = HttpClient.newHttpClient();
         URI readiness =
                 URI.create("http://127.0.0.1:" + definition.port() + "/actuator/health/readiness");
@@ -100,14 +124,20 @@ final class ServiceProcess implements AutoCloseable {
             } catch (IOException e) {
                 // Not listening yet.
             }
-            Thread.sleep(500);
+            Thread.sleep(200);
         }
         throw new IllegalStateException(
                 definition.name() + " was not ready within " + STARTUP + "; see " + log);
     }
 
+    /** Stops the process gracefully (SIGTERM), forcing it after 15 s. */
     @Override
     public void close() {
         ProcessTree.stop(process, Duration.ofSeconds(15));
+    }
+
+    /** Kills the process at once (SIGKILL), as a crash would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 }

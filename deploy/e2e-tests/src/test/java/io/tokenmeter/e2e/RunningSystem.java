@@ -1,0 +1,144 @@
+package io.tokenmeter.e2e;
+
+import io.tokenmeter.localstack.ServiceProcess;
+import io.tokenmeter.testsupport.TestDatabase;
+import io.tokenmeter.testsupport.TestInfrastructure;
+import io.tokenmeter.testsupport.TestJwts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The four services as the real jars {@code ./mvnw package} built, each a child JVM on a free port,
+ * sharing the test JVM's broker and one fresh PostgreSQL database — the system as it runs in
+ * production, reachable only through the contract. Logs go to {@code target/e2e-logs/}.
+ */
+final class RunningSystem implements AutoCloseable {
+
+    static final Path ROOT = Path.of("").toAbsolutePath().getParent().getParent();
+    static final String WEBHOOK_SECRET = "whsec_e2e_test_secret";
+    static final String METERING_TOKEN = "e2e-metering-token";
+    static final String PRICE_ESSENTIEL = "price_e2e_essentiel";
+    static final String PRICE_PRO = "price_e2e_pro";
+    static final String PRICE_MAX = "price_e2e_max";
+
+    private final Map<String, String> environment;
+    private final Path logs;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final List<ServiceProcess> extra = new ArrayList<>();
+
+    private RunningSystem(Map<String, String> environment, Path logs) {
+        this.environment = environment;
+        this.logs = logs;
+    }
+
+    private static RunningSystem shared;
+
+    /**
+     * The system every end-to-end test class shares (started on first use, stopped when the JVM
+     * exits): starting four JVMs is the slow part, and tests keep apart by using their own users.
+     */
+    static synchronized RunningSystem shared() throws Exception {
+        if (shared == null) {
+            shared = start(RunningSystem.class);
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "e2e-system-stop"));
+        }
+        return shared;
+    }
+
+    /** Starts all four services and waits until each is ready. */
+    static RunningSystem start(Class<?> owner) throws Exception {
+        TestDatabase database = TestInfrastructure.createDatabase(owner);
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", TestInfrastructure.kafkaBootstrapServers());
+        environment.put("DATABASE_URL", database.jdbcUrl());
+        environment.put("DATABASE_USER", database.username());
+        environment.put("DATABASE_PASSWORD", database.password());
+        environment.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        environment.put("STRIPE_SECRET_KEY", "sk_test_e2e");
+        environment.put("STRIPE_PRICE_ID_ESSENTIEL", PRICE_ESSENTIEL);
+        environment.put("STRIPE_PRICE_ID_PRO", PRICE_PRO);
+        environment.put("STRIPE_PRICE_ID_MAX", PRICE_MAX);
+        environment.put("FRONTEND_URL", "http://localhost:8080");
+        environment.put("AUTH_JWT_SECRET", TestJwts.SECRET);
+        environment.put("METERING_API_TOKEN", METERING_TOKEN);
+        Path logs =
+                Files.createDirectories(
+                        Path.of("target", "e2e-logs", owner.getSimpleName()).toAbsolutePath());
+        RunningSystem system = new RunningSystem(Map.copyOf(environment), logs);
+        try {
+            for (ServiceProcess.Definition definition : ServiceProcess.ALL) {
+                system.services.put(definition.name(), system.launch(definition.name(), ""));
+            }
+            system.awaitReady(List.copyOf(system.services.values()));
+        } catch (Exception e) {
+            system.close();
+            throw e;
+        }
+        return system;
+    }
+
+    /** The port a service listens on. */
+    int port(String service) {
+        return services.get(service).definition().port();
+    }
+
+    ServiceProcess process(String service) {
+        return services.get(service);
+    }
+
+    /** Starts one more instance of a service (same consumer group), ready when this returns. */
+    ServiceProcess startAnotherInstance(String service) throws Exception {
+        ServiceProcess instance = launch(service, "-" + (extra.size() + 2));
+        extra.add(instance);
+        awaitReady(List.of(instance));
+        return instance;
+    }
+
+    private ServiceProcess launch(String service, String suffix) throws IOException {
+        ServiceProcess.Definition definition = new ServiceProcess.Definition(service, freePort());
+        return ServiceProcess.launch(
+                new ServiceProcess.Definition(service, 0).jar(ROOT),
+                definition,
+                environment,
+                logs.resolve(service + suffix + ".log"));
+    }
+
+    private static void awaitReady(List<ServiceProcess> processes) throws Exception {
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        for (ServiceProcess process : processes) {
+            ready.add(
+                    CompletableFuture.runAsync(
+                            () -> {
+                                try {
+                                    process.awaitReady();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                    throw new IllegalStateException(e);
+                                }
+                            }));
+        }
+        CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        extra.forEach(ServiceProcess::close);
+        services.values().forEach(ServiceProcess::close);
+    }
+}
