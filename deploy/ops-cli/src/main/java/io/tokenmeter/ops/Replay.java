@@ -1,0 +1,191 @@
+package io.tokenmeter.ops;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+
+/**
+ * Rebuilds a service's derived state from its input topics, while the service is stopped:
+ *
+ * <ul>
+ *   <li>{@code --from earliest}: a full rebuild. The service's PostgreSQL schema is dropped and its
+ *       consumer group rewound to the beginning; on its next start Flyway recreates the schema and
+ *       the service derives everything again, which equals what it had (CONTRACT rule 7).
+ *   <li>{@code --from <time>}: the group is rewound to the first offset at or after that instant
+ *       and the state is kept; the idempotent consumers skip what they already applied and fill in
+ *       what they missed (after a dead-letter fix, say).
+ * </ul>
+ *
+ * Refused while the group has live members: offsets of a running group cannot be changed, and a
+ * running service would race the rebuild.
+ */
+final class Replay {
+
+    private final String bootstrap;
+    private final Map<String, String> environment;
+    private final PrintStream out;
+
+    Replay(String bootstrap, Map<String, String> environment, PrintStream out) {
+        this.bootstrap = bootstrap;
+        this.environment = environment;
+        this.out = out;
+    }
+
+    int run(String serviceName, String from) {
+        ReplayableService service =
+                ReplayableService.named(serviceName)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                serviceName
+                                                        + " has no derived state to replay (one of"
+                                                        + " subscription-service,"
+                                                        + " usage-metering-service,"
+                                                        + " dashboard-api-service)"));
+        boolean full = from.equals("earliest");
+        Instant since = full ? null : parse(from);
+        try (Admin admin = KafkaClients.admin(bootstrap)) {
+            int members = liveMembers(admin, service.consumerGroup());
+            if (members > 0) {
+                out.println(
+                        "replay refused: consumer group "
+                                + service.consumerGroup()
+                                + " has "
+                                + members
+                                + " live member(s); stop every instance of "
+                                + serviceName
+                                + " first");
+                return Ops.REFUSED;
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = targetOffsets(admin, service, since);
+            // Rewind first: should dropping fail afterwards, the service merely re-applies
+            // events to the state it has, which its idempotency makes harmless.
+            admin.alterConsumerGroupOffsets(service.consumerGroup(), offsets)
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            if (full) {
+                dropDerivedState(service);
+            }
+            out.println(
+                    "replay: "
+                            + service.consumerGroup()
+                            + " rewound on "
+                            + offsets.size()
+                            + " partitions of "
+                            + service.inputs().stream().map(t -> t.name()).toList()
+                            + (full ? " to the beginning" : " to " + since)
+                            + ". Start "
+                            + serviceName
+                            + " to rebuild.");
+            return Ops.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            out.println("replay failed: " + e.getMessage());
+            return Ops.REFUSED;
+        } catch (SQLException e) {
+            out.println(
+                    "replay failed: cannot drop schema "
+                            + service.schema()
+                            + ": "
+                            + e.getMessage());
+            return Ops.REFUSED;
+        }
+    }
+
+    private static Instant parse(String from) {
+        try {
+            return Instant.parse(from);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "--from takes 'earliest' or an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        }
+    }
+
+    private static int liveMembers(Admin admin, String group)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            ConsumerGroupDescription description =
+                    admin.describeConsumerGroups(List.of(group))
+                            .describedGroups()
+                            .get(group)
+                            .get(30, TimeUnit.SECONDS);
+            return description.members().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> targetOffsets(
+            Admin admin, ReplayableService service, Instant since)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+        for (var topic : service.inputs()) {
+            for (int partition = 0; partition < topic.partitions(); partition++) {
+                TopicPartition tp = new TopicPartition(topic.name(), partition);
+                latest.put(tp, OffsetSpec.latest());
+                wanted.put(
+                        tp,
+                        since == null
+                                ? OffsetSpec.earliest()
+                                : OffsetSpec.forTimestamp(since.toEpochMilli()));
+            }
+        }
+        Map<TopicPartition, ListOffsetsResultInfo> ends =
+                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, ListOffsetsResultInfo> found =
+                admin.listOffsets(wanted).all().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        found.forEach(
+                (tp, info) ->
+                        // No record at or after the instant: nothing to replay there, so the end.
+                        offsets.put(
+                                tp,
+                                new OffsetAndMetadata(
+                                        info.offset() < 0
+                                                ? ends.get(tp).offset()
+                                                : info.offset())));
+        return offsets;
+    }
+
+    private void dropDerivedState(ReplayableService service) throws SQLException {
+        String url = environment.get("DATABASE_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException(
+                    "replay --from earliest drops the service's derived state: set DATABASE_URL"
+                            + " (and DATABASE_USER, DATABASE_PASSWORD)");
+        }
+        try (Connection connection =
+                        DriverManager.getConnection(
+                                url,
+                                environment.getOrDefault("DATABASE_USER", "postgres"),
+                                environment.getOrDefault("DATABASE_PASSWORD", ""));
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + service.schema() + " CASCADE");
+        }
+        out.println(
+                "replay: dropped schema " + service.schema() + " (recreated by Flyway on start)");
+    }
+}

@@ -1,0 +1,99 @@
+package io.tokenmeter.ops;
+
+import io.tokenmeter.schemas.Topic;
+import io.tokenmeter.schemas.Topics;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+
+/** Whether the broker's topics match the catalogue: existence, partitions, cleanup, retention. */
+final class TopicsCheck {
+
+    private final String bootstrap;
+    private final PrintStream out;
+
+    TopicsCheck(String bootstrap, PrintStream out) {
+        this.bootstrap = bootstrap;
+        this.out = out;
+    }
+
+    int run() {
+        List<String> problems = new ArrayList<>();
+        try (Admin admin = KafkaClients.admin(bootstrap)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            for (Topic<?> topic : Topics.all()) {
+                check(admin, existing, topic.name(), topic.partitions(), topic.configs(), problems);
+                check(
+                        admin,
+                        existing,
+                        topic.deadLetterTopic(),
+                        topic.partitions(),
+                        topic.deadLetterConfigs(),
+                        problems);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            out.println("topics check: cannot reach the broker at " + bootstrap + ": " + e);
+            return Ops.REFUSED;
+        }
+        if (problems.isEmpty()) {
+            out.println(
+                    "topics check: all " + Topics.all().size() * 2 + " topics match the catalogue");
+            return Ops.OK;
+        }
+        problems.forEach(problem -> out.println("DRIFT " + problem));
+        return Ops.REFUSED;
+    }
+
+    private static void check(
+            Admin admin,
+            Set<String> existing,
+            String name,
+            int partitions,
+            Map<String, String> configs,
+            List<String> problems)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        if (!existing.contains(name)) {
+            problems.add(name + ": missing");
+            return;
+        }
+        TopicDescription description =
+                admin.describeTopics(List.of(name))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(name);
+        if (description.partitions().size() != partitions) {
+            problems.add(
+                    name
+                            + ": "
+                            + description.partitions().size()
+                            + " partitions, catalogue says "
+                            + partitions);
+        }
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        Config actual =
+                admin.describeConfigs(List.of(resource))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(resource);
+        configs.forEach(
+                (key, expected) -> {
+                    String value = actual.get(key) == null ? null : actual.get(key).value();
+                    if (!expected.equals(value)) {
+                        problems.add(
+                                name + ": " + key + "=" + value + ", catalogue says " + expected);
+                    }
+                });
+    }
+}
