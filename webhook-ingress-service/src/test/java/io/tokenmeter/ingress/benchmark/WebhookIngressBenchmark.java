@@ -248,22 +248,37 @@ class WebhookIngressBenchmark {
             int status = Integer.parseInt(statusLine.substring(9, 12));
             int length = 0;
             boolean close = false;
+            boolean chunked = false;
             for (String header = readLine(); !header.isEmpty(); header = readLine()) {
                 String lower = header.toLowerCase(Locale.ROOT);
                 if (lower.startsWith("content-length:")) {
                     length = Integer.parseInt(lower.substring(15).trim());
                 } else if (lower.startsWith("connection:") && lower.contains("close")) {
                     close = true;
-                } else if (lower.startsWith("transfer-encoding:")) {
-                    throw new IllegalStateException("chunked responses are not expected");
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
                 }
             }
-            in.readNBytes(length);
+            if (chunked) {
+                for (int size = chunkSize(); size > 0; size = chunkSize()) {
+                    in.readNBytes(size);
+                    readLine();
+                }
+                readLine();
+            } else {
+                in.readNBytes(length);
+            }
             if (close) {
                 socket.close();
                 socket = null;
             }
             return status;
+        }
+
+        private int chunkSize() throws IOException {
+            String line = readLine();
+            int extension = line.indexOf(';');
+            return Integer.parseInt(extension < 0 ? line : line.substring(0, extension), 16);
         }
 
         private String readLine() throws IOException {
