@@ -85,14 +85,14 @@ class WebhookDurabilityIntegrationTests {
         for (int c = 0; c < CLIENTS; c++) {
             clients.submit(
                     () -> {
-                        while (refused.get() < 3 * CLIENTS) {
+                        while (refused.get() < 2 * CLIENTS) {
                             String id = "evt_durability_" + sent.incrementAndGet();
                             int status = deliver(http, id);
                             statusByEvent.put(id, status);
                             if (status != 200) {
                                 refused.incrementAndGet();
                             }
-                            if (sent.get() == 150 && stopping.compareAndSet(false, true)) {
+                            if (sent.get() == 60 && stopping.compareAndSet(false, true)) {
                                 broker.getCluster().brokers().values().forEach(b -> b.shutdown());
                             }
                         }

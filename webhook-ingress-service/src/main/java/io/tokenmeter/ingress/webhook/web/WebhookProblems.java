@@ -1,5 +1,6 @@
 package io.tokenmeter.ingress.webhook.web;
 
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -17,6 +18,17 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class WebhookProblems extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookProblems.class);
+
+    /** Typically the client hung up mid-body; there is nobody left to tell much. */
+    @ExceptionHandler(IOException.class)
+    ProblemDetail unreadable(IOException e) {
+        log.info("Could not read a request: {}", e.toString());
+        ProblemDetail problem =
+                ProblemDetail.forStatusAndDetail(
+                        HttpStatus.BAD_REQUEST, "The request body could not be read.");
+        problem.setTitle("Unreadable request");
+        return problem;
+    }
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
