@@ -22,7 +22,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,27 +82,37 @@ class WebhookDurabilityIntegrationTests {
         Map<String, Integer> statusByEvent = new ConcurrentHashMap<>();
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
-        var stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        List<Future<?>> streams = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
-            clients.submit(
-                    () -> {
-                        while (refused.get() < 2 * CLIENTS) {
-                            String id = "evt_durability_" + sent.incrementAndGet();
-                            int status = deliver(http, id);
-                            statusByEvent.put(id, status);
-                            if (status != 200) {
-                                refused.incrementAndGet();
-                            }
-                            if (sent.get() == 60 && stopping.compareAndSet(false, true)) {
-                                broker.getCluster().brokers().values().forEach(b -> b.shutdown());
-                            }
-                        }
-                        return null;
-                    });
+            streams.add(
+                    clients.submit(
+                            () -> {
+                                while (refused.get() < 2 * CLIENTS) {
+                                    String id = "evt_durability_" + sent.incrementAndGet();
+                                    int status = deliver(http, id);
+                                    statusByEvent.put(id, status);
+                                    if (status != 200) {
+                                        refused.incrementAndGet();
+                                    }
+                                    if (sent.get() >= 60 && stopped.compareAndSet(false, true)) {
+                                        broker.getCluster()
+                                                .brokers()
+                                                .values()
+                                                .forEach(b -> b.shutdown());
+                                    }
+                                }
+                                return null;
+                            }));
         }
-        clients.shutdown();
-        assertThat(clients.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+        try {
+            for (Future<?> stream : streams) {
+                stream.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
 
         broker.getCluster().brokers().values().forEach(b -> b.startup());
         Set<String> stored = storedEventIds();
@@ -148,9 +160,14 @@ class WebhookDurabilityIntegrationTests {
     private static Set<String> storedEventIds() {
         Map<String, Object> config =
                 Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                        ConsumerConfig.GROUP_ID_CONFIG, "durability-check",
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.getBrokersAsString(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "durability-check",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed");
         Set<String> ids = new HashSet<>();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(
