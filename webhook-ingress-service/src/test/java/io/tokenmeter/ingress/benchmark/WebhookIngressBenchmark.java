@@ -108,6 +108,7 @@ class WebhookIngressBenchmark {
                     real.acceptedIds.size(),
                     real.acceptedIds.size() - lost,
                     lost);
+            System.out.println("load average (1, 5, 15 min) at the end: " + loadAverage());
             if (lost > 0) {
                 throw new AssertionError(lost + " acknowledged events are not on the topic");
             }
@@ -355,6 +356,15 @@ class WebhookIngressBenchmark {
                     percentile(1.0) / 1e6,
                     count,
                     failures);
+        }
+    }
+
+    /** The machine's load, to say how much else was running (Linux only). */
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

@@ -36,6 +36,9 @@ class WebhookController {
     /** 1 MiB: Stripe's events are a few KB; anything larger is refused unread. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
+    /** What Stripe and the Stripe CLI send, checked before parsing anything. */
+    private static final String STRIPE_CONTENT_TYPE = "application/json; charset=utf-8";
+
     /** Pre-serialized: the hot path's answer needs no JSON mapping. */
     private static final byte[] RECEIVED = "{\"received\":true}".getBytes(StandardCharsets.UTF_8);
 
@@ -110,6 +113,10 @@ class WebhookController {
     private static boolean isUtf8Json(String contentType) {
         if (contentType == null) {
             return false;
+        }
+        if (contentType.equals(MediaType.APPLICATION_JSON_VALUE)
+                || contentType.equalsIgnoreCase(STRIPE_CONTENT_TYPE)) {
+            return true;
         }
         try {
             MediaType type = MediaType.parseMediaType(contentType);
