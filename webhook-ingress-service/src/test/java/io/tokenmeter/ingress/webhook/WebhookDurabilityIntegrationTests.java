@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -83,6 +84,7 @@ class WebhookDurabilityIntegrationTests {
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         AtomicBoolean stopped = new AtomicBoolean();
+        AtomicReference<HttpResponse<String>> lastRefusal = new AtomicReference<>();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<Future<?>> streams = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
@@ -91,10 +93,12 @@ class WebhookDurabilityIntegrationTests {
                             () -> {
                                 while (refused.get() < 2 * CLIENTS) {
                                     String id = "evt_durability_" + sent.incrementAndGet();
-                                    int status = deliver(http, id);
+                                    HttpResponse<String> response = deliver(http, id);
+                                    int status = response.statusCode();
                                     statusByEvent.put(id, status);
                                     if (status != 200) {
                                         refused.incrementAndGet();
+                                        lastRefusal.set(response);
                                     }
                                     if (sent.get() >= 60 && stopped.compareAndSet(false, true)) {
                                         broker.getCluster()
@@ -135,12 +139,18 @@ class WebhookDurabilityIntegrationTests {
                 .isNotEmpty();
         assertThat(refused.get()).as("deliveries refused after the broker stopped").isPositive();
         assertThat(stored).as("every acknowledged delivery is stored").containsAll(acknowledged);
+        HttpResponse<String> refusal = lastRefusal.get();
+        assertThat(refusal.statusCode()).isEqualTo(503);
+        assertThat(refusal.headers().firstValue("Retry-After")).hasValue("10");
+        assertThat(refusal.headers().firstValue("Content-Type"))
+                .hasValue("application/problem+json");
+        assertThat(refusal.body()).contains("\"detail\":\"The event could not be stored durably");
         assertThat(notStored)
                 .as("no delivery that is not stored was acknowledged")
                 .allSatisfy(id -> assertThat(statusByEvent.get(id)).isEqualTo(503));
     }
 
-    private int deliver(HttpClient http, String eventId) throws Exception {
+    private HttpResponse<String> deliver(HttpClient http, String eventId) throws Exception {
         SignedDelivery delivery =
                 StripeEvent.fixture("customer.subscription.updated.event-2020-03-02.json")
                         .id(eventId)
@@ -154,7 +164,7 @@ class WebhookDurabilityIntegrationTests {
                         .header("Stripe-Signature", delivery.signatureHeader())
                         .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.bodyBytes()))
                         .build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static Set<String> storedEventIds() {
