@@ -108,6 +108,16 @@ class WebhookIngressBenchmark {
                     real.acceptedIds.size(),
                     real.acceptedIds.size() - lost,
                     lost);
+            int cores = Runtime.getRuntime().availableProcessors();
+            System.out.printf(
+                    Locale.ROOT,
+                    "CPU per request (client + service + broker): baseline %.0f us, real %.0f us"
+                            + " -> at most %.0f resp. %.0f req/s if this JVM had all %d cores%n",
+                    baseline.cpuMicrosPerRequest(),
+                    real.cpuMicrosPerRequest(),
+                    cores * 1e6 / baseline.cpuMicrosPerRequest(),
+                    cores * 1e6 / real.cpuMicrosPerRequest(),
+                    cores);
             System.out.println("load average (1, 5, 15 min) at the end: " + loadAverage());
             if (lost > 0) {
                 throw new AssertionError(lost + " acknowledged events are not on the topic");
@@ -156,11 +166,13 @@ class WebhookIngressBenchmark {
             Worker worker = new Worker("evt_bench_" + name + "_" + c + "_", port, templates);
             futures.add(pool.submit(() -> worker.runUntil(end)));
         }
+        CpuSample before = CpuSample.now();
         Result result = new Result();
         for (Future<Worker> future : futures) {
             result.add(future.get());
         }
         result.elapsedNanos = System.nanoTime() - start;
+        result.cpu = CpuSample.now().minus(before);
         pool.shutdown();
         return result;
     }
@@ -322,6 +334,7 @@ class WebhookIngressBenchmark {
         int count;
         int failures;
         long elapsedNanos;
+        CpuUse cpu;
         final List<String> acceptedIds = new ArrayList<>();
 
         void add(Worker worker) {
@@ -331,6 +344,10 @@ class WebhookIngressBenchmark {
             count += worker.count;
             failures += worker.failures;
             acceptedIds.addAll(worker.acceptedIds);
+        }
+
+        double cpuMicrosPerRequest() {
+            return cpu.processNanos / 1e3 / count;
         }
 
         double perSecond() {
@@ -347,7 +364,9 @@ class WebhookIngressBenchmark {
             return String.format(
                     Locale.ROOT,
                     "%-36s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  max %7.2f ms"
-                            + "  (%d requests, %d non-200)",
+                            + "  (%d requests, %d non-200)%n%-36s CPU: this JVM %.0f us/request"
+                            + " (client + service + broker); this JVM used %.0f%% of the"
+                            + " machine, other processes %.0f%%",
                     name,
                     perSecond(),
                     percentile(0.50) / 1e6,
@@ -355,7 +374,61 @@ class WebhookIngressBenchmark {
                     percentile(0.999) / 1e6,
                     percentile(1.0) / 1e6,
                     count,
-                    failures);
+                    failures,
+                    "",
+                    cpu.processNanos / 1e3 / count,
+                    100.0 * cpu.processShare(),
+                    100.0 * cpu.othersShare());
+        }
+    }
+
+    /** CPU time of this JVM and of the whole machine (Linux {@code /proc/stat}), at one instant. */
+    private record CpuSample(long processNanos, long machineBusyTicks, long machineTotalTicks) {
+        static CpuSample now() {
+            long process =
+                    ((com.sun.management.OperatingSystemMXBean)
+                                    java.lang.management.ManagementFactory
+                                            .getOperatingSystemMXBean())
+                            .getProcessCpuTime();
+            long busy = 0;
+            long total = 0;
+            try {
+                String[] fields =
+                        java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+                                .get(0)
+                                .trim()
+                                .split("\\s+");
+                for (int i = 1; i < Math.min(fields.length, 9); i++) {
+                    long ticks = Long.parseLong(fields[i]);
+                    total += ticks;
+                    if (i != 4 && i != 5) { // idle, iowait
+                        busy += ticks;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Not Linux: the machine's share stays unknown (0).
+            }
+            return new CpuSample(process, busy, total);
+        }
+
+        CpuUse minus(CpuSample earlier) {
+            return new CpuUse(
+                    processNanos - earlier.processNanos,
+                    machineBusyTicks - earlier.machineBusyTicks,
+                    machineTotalTicks - earlier.machineTotalTicks);
+        }
+    }
+
+    /** CPU used over an interval; ticks are USER_HZ (1/100 s). */
+    private record CpuUse(long processNanos, long machineBusyTicks, long machineTotalTicks) {
+        double processShare() {
+            return machineTotalTicks == 0 ? 0 : processNanos / 1e7 / machineTotalTicks;
+        }
+
+        double othersShare() {
+            return machineTotalTicks == 0
+                    ? 0
+                    : Math.max(0, (double) machineBusyTicks / machineTotalTicks - processShare());
         }
     }
 
