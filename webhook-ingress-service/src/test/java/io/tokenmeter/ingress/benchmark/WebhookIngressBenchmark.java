@@ -83,9 +83,16 @@ class WebhookIngressBenchmark {
                         "transaction.state.log.min.isr", "1",
                         "auto.create.topics.enable", "false"));
         broker.afterPropertiesSet();
-        try {
-            Result baseline = run("noop", broker, true);
-            Result real = run("kafka", broker, false);
+        try (ConfigurableApplicationContext noop = start(broker, true);
+                ConfigurableApplicationContext kafka = start(broker, false)) {
+            // Both warm up before either is measured, so the JIT's work lands in neither result.
+            drive("noop_warmup", port(noop), warmupSeconds);
+            drive("kafka_warmup", port(kafka), warmupSeconds);
+            Result baseline = drive("noop", port(noop), seconds);
+            System.out.println(baseline.line("noop"));
+            Result real = drive("kafka", port(kafka), seconds);
+            System.out.println(real.line("kafka"));
+            printProducerMetrics(kafka);
             Set<String> stored = storedEventIds(broker, "evt_bench_kafka_");
             long lost = real.acceptedIds.stream().filter(id -> !stored.contains(id)).count();
 
@@ -127,16 +134,37 @@ class WebhookIngressBenchmark {
         }
     }
 
-    private Result run(String name, EmbeddedKafkaKraftBroker broker, boolean noop)
-            throws Exception {
+    private static void printProducerMetrics(ConfigurableApplicationContext app) {
+        Set<String> wanted =
+                Set.of(
+                        "records-per-request-avg",
+                        "batch-size-avg",
+                        "request-latency-avg",
+                        "record-queue-time-avg",
+                        "request-rate",
+                        "record-send-rate");
+        @SuppressWarnings("unchecked")
+        org.springframework.kafka.core.KafkaTemplate<String, Object> template =
+                app.getBean(org.springframework.kafka.core.KafkaTemplate.class);
+        Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics =
+                template.metrics();
+        metrics.forEach(
+                (name, metric) -> {
+                    if (name.group().equals("producer-metrics") && wanted.contains(name.name())) {
+                        System.out.println(
+                                "producer " + name.name() + " = " + metric.metricValue());
+                    }
+                });
+    }
+
+    private static int port(ConfigurableApplicationContext app) {
+        return ((WebServerApplicationContext) app).getWebServer().getPort();
+    }
+
+    private static ConfigurableApplicationContext start(
+            EmbeddedKafkaKraftBroker broker, boolean noop) {
         SpringApplicationBuilder builder =
-                new SpringApplicationBuilder(WebhookIngressApplication.class)
-                        .properties(
-                                "server.port=0",
-                                "spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-                                "STRIPE_WEBHOOK_SECRET=" + SECRET,
-                                "logging.level.root=WARN",
-                                "spring.main.banner-mode=off");
+                new SpringApplicationBuilder(WebhookIngressApplication.class);
         if (noop) {
             builder.initializers(
                     context ->
@@ -147,13 +175,13 @@ class WebhookIngressBenchmark {
                                             () -> (event, timeout) -> {},
                                             definition -> definition.setPrimary(true)));
         }
-        try (ConfigurableApplicationContext app = builder.run()) {
-            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-            drive(name + "_warmup", port, warmupSeconds);
-            Result result = drive(name, port, seconds);
-            System.out.println(result.line(name));
-            return result;
-        }
+        // Command-line arguments, so that they win over application.yml (port 8081).
+        return builder.run(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--STRIPE_WEBHOOK_SECRET=" + SECRET,
+                "--logging.level.root=WARN",
+                "--spring.main.banner-mode=off");
     }
 
     private Result drive(String name, int port, int durationSeconds) throws Exception {
