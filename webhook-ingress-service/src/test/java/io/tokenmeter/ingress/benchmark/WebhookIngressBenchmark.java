@@ -42,16 +42,18 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Load benchmark of {@code POST /api/subscription/webhook} (not part of {@code verify}: surefire
- * only runs {@code *Tests}). Starts a real KRaft broker and the service twice in this JVM: first
- * with the Kafka hand-off replaced by a no-op (the baseline: HTTP + signature + parsing only), then
- * as shipped (idempotent producer, {@code acks=all}, 200 only after the ack). Each run is driven by
- * {@code bench.connections} keep-alive HTTP/1.1 connections, each sending freshly signed real
- * Stripe payloads (3.2–5.9 KB, unique event ids) back to back. Afterwards every event answered 200
- * in the real run is looked up on the topic.
+ * only runs {@code *Tests}). Starts a real KRaft broker and the service twice, side by side, in
+ * this JVM: once with the Kafka hand-off replaced by a no-op (the baseline: HTTP + signature +
+ * parsing only), once as shipped (idempotent producer, {@code acks=all}, 200 only after the ack).
+ * Both are warmed up before either is measured. Each measurement is driven by {@code
+ * bench.connections} keep-alive HTTP/1.1 connections, each sending freshly signed real Stripe
+ * payloads (3.2–5.9 KB, unique event ids) back to back. Afterwards every event answered 200 in the
+ * real run is looked up on the topic.
  *
  * <pre>
  * ./mvnw -B -o -pl webhook-ingress-service -am test -Dtest=WebhookIngressBenchmark \
- *     -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.connections=32 -Dbench.seconds=20]
+ *     -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.connections=32 -Dbench.warmup=15 \
+ *     -Dbench.seconds=15]
  * </pre>
  *
  * <p>The load generator is a minimal blocking HTTP/1.1 client on plain sockets, so that on a small
