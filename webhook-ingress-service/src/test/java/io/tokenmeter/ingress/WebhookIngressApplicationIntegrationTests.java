@@ -36,7 +36,9 @@ class WebhookIngressApplicationIntegrationTests {
         var response = new TestHttp(port).get("/v3/api-docs");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"openapi\"");
+        assertThat(response.body())
+                .contains("\"openapi\"")
+                .contains("\"/api/subscription/webhook\"");
     }
 
     @Test
