@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** A {@link SubscriptionBook} on in-memory ports, for tests of the core. */
-final class InMemoryBook {
+public final class InMemoryBook {
 
     static final PriceTiers PRICES =
             new PriceTiers(
@@ -30,7 +30,7 @@ final class InMemoryBook {
     final List<String> unknownPrices = new ArrayList<>();
     final SubscriptionBook book;
 
-    InMemoryBook() {
+    public InMemoryBook() {
         book =
                 new SubscriptionBook(
                         processed::add,
@@ -53,12 +53,12 @@ final class InMemoryBook {
                         Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC));
     }
 
-    InMemoryBook deliver(List<StripeFact> events) {
+    public InMemoryBook deliver(List<StripeFact> events) {
         events.forEach(book::record);
         return this;
     }
 
-    UserSubscription state(String userId) {
+    public UserSubscription state(String userId) {
         return book.of(userId);
     }
 
