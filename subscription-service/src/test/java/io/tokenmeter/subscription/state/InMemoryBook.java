@@ -73,30 +73,33 @@ public final class InMemoryBook {
     }
 
     private final class Facts implements FactLog {
+        private final Map<String, List<Stored>> byOwner = new HashMap<>();
+        private final List<Stored> parked = new ArrayList<>();
+
         @Override
         public boolean append(StripeFact fact, String userId) {
-            boolean known =
-                    userId != null
-                            && facts.stream()
-                                    .anyMatch(
-                                            s ->
-                                                    userId.equals(s.owner)
-                                                            && s.fact.identity()
-                                                                    .equals(fact.identity()));
-            facts.add(new Stored(fact, userId));
+            Stored stored = new Stored(fact, userId);
+            facts.add(stored);
+            if (userId == null) {
+                parked.add(stored);
+                return true;
+            }
+            List<Stored> own = byOwner.computeIfAbsent(userId, u -> new ArrayList<>());
+            boolean known = own.stream().anyMatch(s -> s.fact.identity().equals(fact.identity()));
+            own.add(stored);
             return !known;
         }
 
         @Override
         public int claimParked(String userId, String subscriptionId, String customerId) {
             int claimed = 0;
-            for (Stored stored : facts) {
-                if (stored.owner == null
-                        && (subscriptionId != null
-                                        && subscriptionId.equals(stored.fact.subscriptionId())
-                                || customerId != null
-                                        && customerId.equals(stored.fact.customerId()))) {
+            for (var it = parked.iterator(); it.hasNext(); ) {
+                Stored stored = it.next();
+                if (subscriptionId != null && subscriptionId.equals(stored.fact.subscriptionId())
+                        || customerId != null && customerId.equals(stored.fact.customerId())) {
                     stored.owner = userId;
+                    byOwner.computeIfAbsent(userId, u -> new ArrayList<>()).add(stored);
+                    it.remove();
                     claimed++;
                 }
             }
@@ -105,7 +108,7 @@ public final class InMemoryBook {
 
         @Override
         public List<StripeFact> of(String userId) {
-            return facts.stream().filter(s -> userId.equals(s.owner)).map(s -> s.fact).toList();
+            return byOwner.getOrDefault(userId, List.of()).stream().map(s -> s.fact).toList();
         }
     }
 
