@@ -16,11 +16,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionOperations;
 
 /** Checkout and portal (CONTRACT §3.2) against a local stand-in for the Stripe API. */
+// Closed after the class: every instance of this service publishes to the same state topic, and
+// tests that read it must see only their own instance's records.
+@DirtiesContext
 @IntegrationTest(
         properties = {
             "AUTH_JWT_SECRET=" + TestJwts.SECRET,

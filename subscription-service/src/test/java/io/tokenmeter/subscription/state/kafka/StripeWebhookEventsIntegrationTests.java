@@ -28,11 +28,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * Stripe events through the real broker and database, each type in both API layouts (on the real
  * fixtures), down to the {@code SubscriptionState} published.
  */
+// Closed after the class: every instance of this service publishes to the same state topic, and
+// tests that read it must see only their own instance's records.
+@DirtiesContext
 @IntegrationTest(
         properties = {
             "spring.kafka.consumer.group-id=subscription-events-test",
@@ -307,8 +311,8 @@ class StripeWebhookEventsIntegrationTests {
         await().pollInterval(Duration.ofMillis(250))
                 .untilAsserted(
                         () -> {
-                            SubscriptionState published =
-                                    PublishedStates.latest(user).orElseThrow();
+                            assertThat(PublishedStates.latest(user)).isPresent();
+                            SubscriptionState published = PublishedStates.latest(user).get();
                             assertThat(published.getTier()).isEqualTo(tier.name());
                             assertThat(published.getStatus()).isEqualTo(state.status());
                             assertThat(published.getPaymentFailed())
