@@ -87,9 +87,10 @@ public sealed interface StripeFact {
             };
         }
 
+        /** The price that sets the tier; a deletion's price sets nothing. */
         @Override
         public Optional<String> priceId() {
-            return Optional.ofNullable(price);
+            return change == Change.DELETED ? Optional.empty() : Optional.ofNullable(price);
         }
     }
 

@@ -127,6 +127,9 @@ class CheckoutIntegrationTests {
         HttpResponse<String> response = new TestHttp(port).get("/api/subscription/checkout/pro");
 
         assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(STRIPE.requests()).isEmpty();
     }
 
