@@ -7,7 +7,11 @@ import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestKafka;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 
+// Closed after the class: every instance of this service publishes to the same state topic, and
+// tests that read it must see only their own instance's records.
+@DirtiesContext
 @IntegrationTest
 class SubscriptionApplicationIntegrationTests {
 

@@ -1,0 +1,17 @@
+package io.tokenmeter.subscription.checkout;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Where the front end lives ({@code FRONTEND_URL}): Checkout returns the user there. */
+@ConfigurationProperties("tokenmeter")
+public record CheckoutProperties(String frontendUrl) {
+
+    /** {@code path} under the front end's URL. */
+    public String frontend(String path) {
+        String base =
+                frontendUrl.endsWith("/")
+                        ? frontendUrl.substring(0, frontendUrl.length() - 1)
+                        : frontendUrl;
+        return base + path;
+    }
+}

@@ -1,0 +1,139 @@
+package io.tokenmeter.subscription.state;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What a Stripe event tells about a subscription, parsed from its payload (whatever its API
+ * version). Fields Stripe may leave out are {@code null}. {@link #userId()} is set only when the
+ * event itself names our user (checkout {@code client_reference_id}, {@code metadata.user_id});
+ * such an event links its customer and subscription to that user.
+ */
+public sealed interface StripeFact {
+
+    String eventId();
+
+    Instant created();
+
+    FactKind kind();
+
+    /** The user the event names itself, or null. */
+    String userId();
+
+    String customerId();
+
+    String subscriptionId();
+
+    default FactKey key() {
+        return new FactKey(created(), kind(), eventId());
+    }
+
+    /**
+     * Events with the same identity mean the same thing to us and count once: {@code invoice.paid}
+     * and its twin {@code invoice.payment_succeeded} for one invoice. Every other event is its own.
+     */
+    default String identity() {
+        return eventId();
+    }
+
+    /** The subscription item's price, for events that carry one. */
+    default Optional<String> priceId() {
+        return Optional.empty();
+    }
+
+    /**
+     * A Checkout Session completed: the user bought a subscription (or at least became a customer).
+     */
+    record CheckoutCompleted(
+            String eventId,
+            Instant created,
+            String userId,
+            String customerId,
+            String subscriptionId)
+            implements StripeFact {
+
+        @Override
+        public FactKind kind() {
+            return FactKind.CHECKOUT_COMPLETED;
+        }
+    }
+
+    /** A subscription was created, updated or deleted; its state as of the event. */
+    record SubscriptionChanged(
+            String eventId,
+            Instant created,
+            Change change,
+            String subscriptionId,
+            String customerId,
+            String userId,
+            String status,
+            String price,
+            BillingPeriod period)
+            implements StripeFact {
+
+        /** Which of the three subscription events. */
+        public enum Change {
+            CREATED,
+            UPDATED,
+            DELETED
+        }
+
+        @Override
+        public FactKind kind() {
+            return switch (change) {
+                case CREATED -> FactKind.SUBSCRIPTION_CREATED;
+                case UPDATED -> FactKind.SUBSCRIPTION_UPDATED;
+                case DELETED -> FactKind.SUBSCRIPTION_DELETED;
+            };
+        }
+
+        /** The price that sets the tier; a deletion's price sets nothing. */
+        @Override
+        public Optional<String> priceId() {
+            return change == Change.DELETED ? Optional.empty() : Optional.ofNullable(price);
+        }
+    }
+
+    /**
+     * An invoice was paid ({@code invoice.paid} or {@code invoice.payment_succeeded}). {@code
+     * billedPeriod} is the subscription period it bills (its non-proration subscription line), or
+     * null.
+     */
+    record InvoicePaid(
+            String eventId,
+            Instant created,
+            String invoiceId,
+            String subscriptionId,
+            String customerId,
+            String userId,
+            BillingPeriod billedPeriod)
+            implements StripeFact {
+
+        @Override
+        public FactKind kind() {
+            return FactKind.INVOICE_PAID;
+        }
+
+        @Override
+        public String identity() {
+            return "invoice-paid:" + invoiceId;
+        }
+    }
+
+    /** An attempt to pay an invoice failed ({@code invoice.payment_failed}). */
+    record InvoicePaymentFailed(
+            String eventId,
+            Instant created,
+            String invoiceId,
+            String subscriptionId,
+            String customerId,
+            String userId,
+            BillingPeriod billedPeriod)
+            implements StripeFact {
+
+        @Override
+        public FactKind kind() {
+            return FactKind.INVOICE_PAYMENT_FAILED;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.tokenmeter.subscription.state.kafka;
+
+import io.tokenmeter.events.SubscriptionState;
+import io.tokenmeter.schemas.Topics;
+import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
+import io.tokenmeter.subscription.state.SubscriptionChanges;
+import io.tokenmeter.subscription.state.UserSubscription;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Announces a change by writing its {@code SubscriptionState} record to the outbox table, in the
+ * transaction that stores the change; {@link SubscriptionStateRelay} sends it to Kafka.
+ */
+@Component
+class SubscriptionStateOutbox implements SubscriptionChanges {
+
+    private final JdbcClient jdbc;
+    private final AvroSingleObjectSerializer serializer = new AvroSingleObjectSerializer();
+
+    SubscriptionStateOutbox(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void changed(UserSubscription state, Instant updatedAt) {
+        byte[] payload =
+                serializer.serialize(Topics.SUBSCRIPTION_STATE.name(), record(state, updatedAt));
+        jdbc.sql(
+                        "INSERT INTO subscription_state_outbox (user_id, payload, created_at)"
+                                + " VALUES (?, ?, ?)")
+                .params(state.userId(), payload, Timestamp.from(updatedAt))
+                .update();
+    }
+
+    static SubscriptionState record(UserSubscription state, Instant updatedAt) {
+        return SubscriptionState.newBuilder()
+                .setUserId(state.userId())
+                .setTier(state.tier().name())
+                .setStatus(state.status())
+                .setStripeCustomerId(state.customerId())
+                .setStripeSubscriptionId(state.subscriptionId())
+                .setPeriodStart(state.period() == null ? null : state.period().start())
+                .setPeriodEnd(state.period() == null ? null : state.period().end())
+                .setPaymentFailed(state.paymentFailed())
+                .setUpdatedAt(updatedAt)
+                .setLastStripeEventCreated(
+                        state.lastEventCreated() == null ? Instant.EPOCH : state.lastEventCreated())
+                .build();
+    }
+}
