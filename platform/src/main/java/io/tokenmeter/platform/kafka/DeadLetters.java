@@ -2,8 +2,10 @@ package io.tokenmeter.platform.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tokenmeter.schemas.Topic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
@@ -25,7 +27,13 @@ public class DeadLetters extends DeadLetterPublishingRecoverer {
     private final MeterRegistry registry;
 
     public DeadLetters(KafkaOperations<Object, Object> template, MeterRegistry registry) {
-        super(template);
+        // spring-kafka 4 names dead-letter topics "<topic>-dlt" by default; the contract says
+        // "<topic>.DLT" (CONTRACT §4), on the source record's partition.
+        super(
+                template,
+                (record, exception) ->
+                        new TopicPartition(
+                                record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
         this.registry = registry;
     }
 

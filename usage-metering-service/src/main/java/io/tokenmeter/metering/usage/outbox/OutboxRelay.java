@@ -58,6 +58,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     private static final long RELAY_LOCK = 0x6f7574626f78L;
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final JdbcTemplate jdbc;
     private final DataSource dataSource;
@@ -120,7 +121,11 @@ public class OutboxRelay implements SmartLifecycle {
         wakeUp();
         if (thread != null) {
             try {
-                thread.join(TimeUnit.SECONDS.toMillis(15));
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                    thread.join(TimeUnit.SECONDS.toMillis(5));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -157,7 +162,8 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     private void relayWhileRunning() throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig);
+        try {
             producer.initTransactions();
             long watermark = recover();
             while (running) {
@@ -196,6 +202,9 @@ public class OutboxRelay implements SmartLifecycle {
                 jdbc.update("delete from outbox where id <= ?", last);
                 relayed.increment(rows.size());
             }
+        } finally {
+            // Aborts an open transaction; bounded, so that shutdown never hangs on a lost broker.
+            producer.close(CLOSE_TIMEOUT);
         }
     }
 
