@@ -6,9 +6,16 @@ import io.tokenmeter.metering.usage.UsageEvents;
 import io.tokenmeter.metering.usage.UsageSnapshot;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
-import java.sql.PreparedStatement;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.postgresql.PGConnection;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -26,10 +33,16 @@ public class OutboxUsageEvents implements UsageEvents {
      */
     static final long OUTBOX_LOCK = 0x746f6b656e6d6574L;
 
-    private static final String INSERT =
-            "insert into outbox (topic, message_key, payload)"
-                    + " select t, k, p from unnest(?::text[], ?::text[], ?::bytea[])"
-                    + " with ordinality as x(t, k, p, n) order by n";
+    /**
+     * Rows go in with binary COPY: no hex-encoding of payloads, no SQL parsing per row; ids are
+     * taken in stream order.
+     */
+    private static final String COPY =
+            "copy outbox (topic, message_key, payload) from stdin (format binary)";
+
+    private static final byte[] COPY_SIGNATURE = {
+        'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0
+    };
 
     private final JdbcTemplate jdbc;
     private final OutboxRelay relay;
@@ -38,6 +51,37 @@ public class OutboxUsageEvents implements UsageEvents {
     public OutboxUsageEvents(JdbcTemplate jdbc, OutboxRelay relay) {
         this.jdbc = jdbc;
         this.relay = relay;
+    }
+
+    /**
+     * PostgreSQL's binary COPY format: signature, flags, then per row the field lengths + bytes.
+     */
+    static byte[] binaryCopy(String[] topics, String[] keys, byte[][] payloads) {
+        int size = 32;
+        for (int i = 0; i < topics.length; i++) {
+            size += 14 + topics[i].length() + keys[i].length() * 3 + payloads[i].length;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(COPY_SIGNATURE);
+            out.writeInt(0);
+            out.writeInt(0);
+            for (int i = 0; i < topics.length; i++) {
+                out.writeShort(3);
+                field(out, topics[i].getBytes(StandardCharsets.UTF_8));
+                field(out, keys[i].getBytes(StandardCharsets.UTF_8));
+                field(out, payloads[i]);
+            }
+            out.writeShort(-1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void field(DataOutputStream out, byte[] value) throws IOException {
+        out.writeInt(value.length);
+        out.write(value);
     }
 
     @Override
@@ -71,15 +115,20 @@ public class OutboxUsageEvents implements UsageEvents {
             payloads[i++] =
                     serializer.serialize(topics[i - 1], OutboundRecords.thresholdCrossed(crossing));
         }
+        byte[] copy = binaryCopy(topics, keys, payloads);
         jdbc.execute("select pg_advisory_xact_lock(" + OUTBOX_LOCK + ")");
-        jdbc.update(
-                connection -> {
-                    PreparedStatement statement = connection.prepareStatement(INSERT);
-                    statement.setArray(1, connection.createArrayOf("text", topics));
-                    statement.setArray(2, connection.createArrayOf("text", keys));
-                    statement.setArray(3, connection.createArrayOf("bytea", payloads));
-                    return statement;
-                });
+        jdbc.execute(
+                (ConnectionCallback<Long>)
+                        connection -> {
+                            try {
+                                return connection
+                                        .unwrap(PGConnection.class)
+                                        .getCopyAPI()
+                                        .copyIn(COPY, new ByteArrayInputStream(copy));
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(
                     new TransactionSynchronization() {
