@@ -20,13 +20,18 @@ public record ThresholdCrossing(
     /** The shares of a limit that are announced. */
     public static final List<Integer> THRESHOLDS = List.of(70, 90, 100);
 
-    /** Every threshold a bucket's total has reached (emitted only if not emitted before). */
+    /**
+     * The thresholds a bucket's total reached with its last change (announced only if never
+     * announced before). Thresholds already reached before the change were recorded in the
+     * transaction that reached them.
+     */
     public static List<ThresholdCrossing> reachedBy(BucketTotal total, Instant at) {
         long limit = total.tier().limit();
         List<ThresholdCrossing> reached = new ArrayList<>();
         for (int percent : THRESHOLDS) {
-            // tokens / limit >= percent / 100, in integers (no overflow below ~9e16 tokens).
-            if (total.tokens() * 100 >= (long) percent * limit) {
+            if (reaches(total.tokens(), percent, limit)
+                    && (total.previousTokens() == 0
+                            || !reaches(total.previousTokens(), percent, limit))) {
                 reached.add(
                         new ThresholdCrossing(
                                 total.userId(),
@@ -38,5 +43,10 @@ public record ThresholdCrossing(
             }
         }
         return reached;
+    }
+
+    /** tokens / limit >= percent / 100, in integers (no overflow below ~9e16 tokens). */
+    private static boolean reaches(long tokens, int percent, long limit) {
+        return tokens * 100 >= (long) percent * limit;
     }
 }

@@ -27,14 +27,23 @@ class ThresholdCrossingTests {
 
     @Test
     void measuresAPaidPeriodAgainstItsTiersLimit() {
-        BucketTotal pro = new BucketTotal("u", Optional.of(NOW), Tier.PRO, 5_400_000);
+        BucketTotal pro = new BucketTotal("u", Optional.of(NOW), Tier.PRO, 5_400_000, 0);
         assertThat(ThresholdCrossing.reachedBy(pro, NOW))
                 .extracting(ThresholdCrossing::thresholdPercent)
                 .containsExactly(70, 90);
         assertThat(ThresholdCrossing.reachedBy(pro, NOW).get(0).limit()).isEqualTo(6_000_000);
     }
 
+    @Test
+    void looksOnlyAtThresholdsTheLastChangeCrossed() {
+        BucketTotal grown = new BucketTotal("u", Optional.empty(), Tier.FREE, 95_000, 80_000);
+
+        assertThat(ThresholdCrossing.reachedBy(grown, NOW))
+                .extracting(ThresholdCrossing::thresholdPercent)
+                .containsExactly(90);
+    }
+
     private static BucketTotal free(long tokens) {
-        return new BucketTotal("u", Optional.empty(), Tier.FREE, tokens);
+        return new BucketTotal("u", Optional.empty(), Tier.FREE, tokens, 0);
     }
 }

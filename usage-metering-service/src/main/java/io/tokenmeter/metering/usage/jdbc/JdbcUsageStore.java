@@ -49,22 +49,26 @@ public class JdbcUsageStore implements UsageStore {
                     + " on conflict (session_id) do nothing returning session_id";
 
     private static final String ADD_TO_TOTALS =
-            "insert into usage_total as total (user_id, period_start, tier, tokens)"
-                    + " select x.u, coalesce(s.period_start, "
+            "with increment as (select x.u as user_id, coalesce(s.period_start, "
                     + FREE_BUCKET
-                    + "), coalesce(s.tier, 'FREE'), sum(x.t)"
+                    + ") as period_start, coalesce(s.tier, 'FREE') as tier, sum(x.t) as tokens"
                     + " from unnest(?::text[], ?::bigint[], ?::bigint[]) as x(u, m, t)"
                     + " left join billing_segment s on s.user_id = x.u"
                     + " and s.segment_start <= "
                     + millisToTimestamp("x.m")
                     + " and s.segment_end > "
                     + millisToTimestamp("x.m")
-                    + " group by 1, 2, 3"
+                    + " group by 1, 2, 3),"
+                    + " added as (insert into usage_total as total (user_id, period_start, tier,"
+                    + " tokens) select * from increment"
                     + " on conflict (user_id, period_start) do update"
                     + " set tokens = total.tokens + excluded.tokens, tier = excluded.tier"
-                    + " returning user_id, nullif(period_start, "
+                    + " returning user_id, period_start, tier, tokens)"
+                    + " select a.user_id, nullif(a.period_start, "
                     + FREE_BUCKET
-                    + ") as period_start, tier, tokens";
+                    + ") as period_start, a.tier, a.tokens, a.tokens - i.tokens as previous"
+                    + " from added a join increment i"
+                    + " on i.user_id = a.user_id and i.period_start = a.period_start";
 
     private static final String RECORD_CROSSINGS =
             "insert into usage_threshold (user_id, period_start, threshold_percent, tokens_used,"
@@ -103,7 +107,7 @@ public class JdbcUsageStore implements UsageStore {
                     + " where l.user_id = ? group by 1, 2, 3"
                     + " returning user_id, nullif(period_start, "
                     + FREE_BUCKET
-                    + ") as period_start, tier, tokens";
+                    + ") as period_start, tier, tokens, 0 as previous";
 
     private static final RowMapper<BucketTotal> BUCKET_TOTAL =
             (rs, row) ->
@@ -111,7 +115,8 @@ public class JdbcUsageStore implements UsageStore {
                             rs.getString("user_id"),
                             instant(rs, "period_start"),
                             Tier.valueOf(rs.getString("tier")),
-                            rs.getLong("tokens"));
+                            rs.getLong("tokens"),
+                            rs.getLong("previous"));
 
     private final JdbcTemplate jdbc;
 
