@@ -1,17 +1,25 @@
 package io.tokenmeter.metering.security;
 
+import io.tokenmeter.metering.MeteringProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
-/** Health, metrics and the OpenAPI document are public; the API is service-to-service only. */
+/**
+ * Health, metrics and the OpenAPI document are public; {@code /api/**} is service-to-service and
+ * needs {@code Authorization: Bearer <METERING_API_TOKEN>}; anything else is denied.
+ */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, MeteringProperties properties)
+            throws Exception {
         return http.authorizeHttpRequests(
                         requests ->
                                 requests.requestMatchers(
@@ -21,11 +29,50 @@ class SecurityConfiguration {
                                                 "/swagger-ui.html",
                                                 "/error")
                                         .permitAll()
+                                        .requestMatchers("/api/**")
+                                        .hasRole(ServiceTokenFilter.ROLE)
                                         .anyRequest()
                                         .denyAll())
+                .addFilterBefore(
+                        new ServiceTokenFilter(properties.apiToken()),
+                        AnonymousAuthenticationFilter.class)
+                .exceptionHandling(
+                        handling ->
+                                handling.authenticationEntryPoint(
+                                                (request, response, failure) ->
+                                                        problem(
+                                                                response,
+                                                                HttpStatus.UNAUTHORIZED,
+                                                                "A valid service bearer token is"
+                                                                        + " required."))
+                                        .accessDeniedHandler(
+                                                (request, response, failure) ->
+                                                        problem(
+                                                                response,
+                                                                HttpStatus.FORBIDDEN,
+                                                                "Access denied.")))
                 .sessionManagement(
                         session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .build();
+    }
+
+    private static void problem(
+            jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String detail)
+            throws java.io.IOException {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        response.getWriter()
+                .write(
+                        "{\"type\":\"about:blank\",\"title\":\""
+                                + status.getReasonPhrase()
+                                + "\",\"status\":"
+                                + status.value()
+                                + ",\"detail\":\""
+                                + detail
+                                + "\"}");
     }
 }

@@ -1,0 +1,95 @@
+package io.tokenmeter.metering;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tokenmeter.metering.pricing.PriceTable;
+import io.tokenmeter.metering.pricing.Pricer;
+import io.tokenmeter.metering.pricing.file.PriceTableFile;
+import io.tokenmeter.metering.usage.UsageMeter;
+import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
+import io.tokenmeter.metering.usage.jdbc.SpringTransactions;
+import io.tokenmeter.metering.usage.outbox.OutboxRelay;
+import io.tokenmeter.metering.usage.outbox.OutboxUsageEvents;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Builds the metering core and plugs its adapters in. */
+@Configuration(proxyBeanMethods = false)
+class MeteringConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(MeteringConfiguration.class);
+
+    @Bean
+    PriceTable priceTable(MeteringProperties properties) {
+        PriceTable table = PriceTableFile.load(properties.pricingFile());
+        log.info(
+                "priced {} models from {} (prices as of {})",
+                table.size(),
+                properties.pricingFile(),
+                table.pricesAsOf());
+        return table;
+    }
+
+    @Bean
+    Pricer pricer(PriceTable table, MeterRegistry registry) {
+        Counter unknown =
+                Counter.builder("tokenmeter.pricing.unknown.model.phases")
+                        .description("Session phases priced at 0 because their model has no price")
+                        .register(registry);
+        Set<String> warned = ConcurrentHashMap.newKeySet();
+        return new Pricer(
+                table,
+                model -> {
+                    unknown.increment();
+                    // Once per model and process: the counter tells how often.
+                    if (warned.size() < 1000 && warned.add(String.valueOf(model))) {
+                        log.warn(
+                                "no price for model '{}': its phases are priced at 0 (add it to"
+                                        + " PRICING_FILE)",
+                                model);
+                    }
+                });
+    }
+
+    @Bean
+    OutboxRelay outboxRelay(
+            JdbcTemplate jdbc,
+            DataSource dataSource,
+            KafkaProperties kafka,
+            MeteringProperties properties,
+            MeterRegistry registry) {
+        String installation = jdbc.queryForObject("select id from installation", String.class);
+        return new OutboxRelay(
+                jdbc,
+                dataSource,
+                kafka.buildProducerProperties(),
+                "usage-metering-outbox-" + installation,
+                properties.outbox().batchSize(),
+                properties.outbox().idlePoll(),
+                registry);
+    }
+
+    @Bean
+    UsageMeter usageMeter(
+            JdbcTemplate jdbc,
+            PlatformTransactionManager transactionManager,
+            OutboxRelay relay,
+            Pricer pricer) {
+        return new UsageMeter(
+                new JdbcUsageStore(jdbc),
+                new OutboxUsageEvents(jdbc, relay),
+                new SpringTransactions(new TransactionTemplate(transactionManager)),
+                pricer,
+                Clock.systemUTC());
+    }
+}

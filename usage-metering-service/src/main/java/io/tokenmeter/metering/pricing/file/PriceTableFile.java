@@ -1,0 +1,86 @@
+package io.tokenmeter.metering.pricing.file;
+
+import io.tokenmeter.metering.pricing.ModelPrice;
+import io.tokenmeter.metering.pricing.PriceTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Reads the price table from {@code PRICING_FILE}: YAML (or JSON, a subset of it) with {@code
+ * prices_as_of} and {@code models: {name: {input, cached_input, output}}} in USD per million
+ * tokens. {@code classpath:} names a resource, anything else a file. A malformed file stops the
+ * service at startup rather than pricing sessions wrongly.
+ */
+public final class PriceTableFile {
+
+    static final String CLASSPATH_PREFIX = "classpath:";
+
+    private PriceTableFile() {}
+
+    public static PriceTable load(String location) {
+        try (InputStream in = open(location)) {
+            Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+            return parse(location, document);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the price table " + location, e);
+        }
+    }
+
+    private static InputStream open(String location) throws IOException {
+        if (location.startsWith(CLASSPATH_PREFIX)) {
+            String resource = location.substring(CLASSPATH_PREFIX.length()).replaceFirst("^/", "");
+            InputStream in = PriceTableFile.class.getClassLoader().getResourceAsStream(resource);
+            if (in == null) {
+                throw new IOException("no classpath resource " + resource);
+            }
+            return in;
+        }
+        return Files.newInputStream(Path.of(location));
+    }
+
+    private static PriceTable parse(String location, Object document) {
+        if (!(document instanceof Map<?, ?> root) || !(root.get("models") instanceof Map<?, ?>)) {
+            throw new IllegalStateException("price table " + location + " has no 'models' map");
+        }
+        Map<String, ModelPrice> prices = new LinkedHashMap<>();
+        ((Map<?, ?>) root.get("models"))
+                .forEach(
+                        (model, value) -> {
+                            if (!(value instanceof Map<?, ?> price)) {
+                                throw new IllegalStateException(
+                                        "price table " + location + ": " + model + " is no map");
+                            }
+                            try {
+                                prices.put(
+                                        String.valueOf(model),
+                                        ModelPrice.of(
+                                                amount(price, "input"),
+                                                amount(price, "cached_input"),
+                                                amount(price, "output")));
+                            } catch (RuntimeException e) {
+                                throw new IllegalStateException(
+                                        "price table " + location + ": bad price for " + model, e);
+                            }
+                        });
+        Object asOf = root.get("prices_as_of");
+        return new PriceTable(asOf == null ? "unknown" : String.valueOf(asOf), prices);
+    }
+
+    private static String amount(Map<?, ?> price, String field) {
+        Object value = price.get(field);
+        if (value == null) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        // Strings keep the exact decimal; a bare YAML number arrives as a Double, whose
+        // shortest decimal representation is what the file said.
+        return String.valueOf(value);
+    }
+}

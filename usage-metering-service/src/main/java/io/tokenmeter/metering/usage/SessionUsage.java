@@ -1,0 +1,42 @@
+package io.tokenmeter.metering.usage;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One finished grading session as the grading pipeline reported it. {@code sessionId} is the
+ * idempotency key: a session counts once however often it is delivered.
+ */
+public record SessionUsage(
+        String sessionId, String userId, Instant completedAt, List<PhaseUsage> phases) {
+
+    public SessionUsage {
+        if (sessionId == null || sessionId.isBlank()) {
+            throw new IllegalArgumentException("session_id is missing");
+        }
+        if (userId == null || userId.isBlank()) {
+            throw new IllegalArgumentException("user_id is missing in session " + sessionId);
+        }
+        Objects.requireNonNull(completedAt, "completed_at");
+        phases = List.copyOf(phases);
+        long total = 0;
+        for (PhaseUsage phase : phases) {
+            try {
+                total = Math.addExact(total, phase.totalTokens());
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(
+                        "token counts of session " + sessionId + " overflow");
+            }
+        }
+    }
+
+    /** Tokens counted against the user's limit: every phase's prompt + cached + completion. */
+    public long totalTokens() {
+        long total = 0;
+        for (PhaseUsage phase : phases) {
+            total += phase.totalTokens();
+        }
+        return total;
+    }
+}

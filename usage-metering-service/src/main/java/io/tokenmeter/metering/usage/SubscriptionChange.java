@@ -1,0 +1,57 @@
+package io.tokenmeter.metering.usage;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One subscription state the subscription service reported for a user: the tier, and for paid tiers
+ * the Stripe billing period {@code [periodStart, periodEnd)}. States are totally ordered by {@link
+ * #NEWEST_LAST} (the Stripe event time first), so that "the latest state" never depends on the
+ * order in which states arrived.
+ */
+public record SubscriptionChange(
+        String userId,
+        Tier tier,
+        String status,
+        Optional<Instant> periodStart,
+        Optional<Instant> periodEnd,
+        Instant stripeEventCreated,
+        Instant updatedAt) {
+
+    /** Older first; ties broken on every field so that the order is total. */
+    public static final Comparator<SubscriptionChange> NEWEST_LAST =
+            Comparator.comparing(SubscriptionChange::stripeEventCreated)
+                    .thenComparing(SubscriptionChange::updatedAt)
+                    .thenComparing(SubscriptionChange::tier)
+                    .thenComparing(SubscriptionChange::status)
+                    .thenComparing(change -> change.periodStart().orElse(Instant.MIN))
+                    .thenComparing(change -> change.periodEnd().orElse(Instant.MIN));
+
+    public SubscriptionChange {
+        if (userId == null || userId.isBlank()) {
+            throw new IllegalArgumentException("user_id is missing");
+        }
+        Objects.requireNonNull(tier, "tier");
+        status = status == null ? "" : status;
+        Objects.requireNonNull(stripeEventCreated, "last_stripe_event_created");
+        Objects.requireNonNull(updatedAt, "updated_at");
+        if (periodStart.isPresent()
+                && periodEnd.isPresent()
+                && !periodEnd.get().isAfter(periodStart.get())) {
+            throw new IllegalArgumentException(
+                    "billing period of "
+                            + userId
+                            + " ends before it starts: "
+                            + periodStart.get()
+                            + " .. "
+                            + periodEnd.get());
+        }
+    }
+
+    /** A paid tier with a known billing period: the time it covers counts in that period. */
+    public boolean definesPaidPeriod() {
+        return tier.paid() && periodStart.isPresent() && periodEnd.isPresent();
+    }
+}

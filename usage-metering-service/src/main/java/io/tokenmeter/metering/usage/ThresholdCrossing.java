@@ -1,0 +1,52 @@
+package io.tokenmeter.metering.usage;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A user's usage in a bucket reached a share of its limit. Each user, bucket and threshold is
+ * crossed at most once, ever.
+ */
+public record ThresholdCrossing(
+        String userId,
+        Optional<Instant> periodStart,
+        int thresholdPercent,
+        long tokensUsed,
+        long limit,
+        Instant crossedAt) {
+
+    /** The shares of a limit that are announced. */
+    public static final List<Integer> THRESHOLDS = List.of(70, 90, 100);
+
+    /**
+     * The thresholds a bucket's total reached with its last change (announced only if never
+     * announced before). Thresholds already reached before the change were recorded in the
+     * transaction that reached them.
+     */
+    public static List<ThresholdCrossing> reachedBy(BucketTotal total, Instant at) {
+        long limit = total.tier().limit();
+        List<ThresholdCrossing> reached = new ArrayList<>();
+        for (int percent : THRESHOLDS) {
+            if (reaches(total.tokens(), percent, limit)
+                    && (total.previousTokens() == 0
+                            || !reaches(total.previousTokens(), percent, limit))) {
+                reached.add(
+                        new ThresholdCrossing(
+                                total.userId(),
+                                total.periodStart(),
+                                percent,
+                                total.tokens(),
+                                limit,
+                                at));
+            }
+        }
+        return reached;
+    }
+
+    /** tokens / limit >= percent / 100, in integers (no overflow below ~9e16 tokens). */
+    private static boolean reaches(long tokens, int percent, long limit) {
+        return tokens * 100 >= (long) percent * limit;
+    }
+}

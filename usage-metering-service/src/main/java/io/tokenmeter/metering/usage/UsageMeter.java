@@ -1,0 +1,158 @@
+package io.tokenmeter.metering.usage;
+
+import io.tokenmeter.metering.pricing.Charges;
+import io.tokenmeter.metering.pricing.PhaseCharge;
+import io.tokenmeter.metering.pricing.Pricer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Meters token usage exactly once per session and per billing bucket, prices each session, and
+ * answers quota questions.
+ *
+ * <p>A batch of sessions is one transaction: sessions not yet in the ledger are counted, their
+ * buckets' totals grow by one write per bucket, newly reached thresholds are recorded, and the
+ * resulting events are handed to {@link UsageEvents} in the same transaction. Redelivered or
+ * replayed sessions find themselves in the ledger and change nothing.
+ */
+public final class UsageMeter {
+
+    private final UsageStore store;
+    private final UsageEvents events;
+    private final Transactions transactions;
+    private final Pricer pricer;
+    private final Clock clock;
+
+    public UsageMeter(
+            UsageStore store,
+            UsageEvents events,
+            Transactions transactions,
+            Pricer pricer,
+            Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.transactions = transactions;
+        this.pricer = pricer;
+        this.clock = clock;
+    }
+
+    /** What metering one batch did. */
+    public record Metered(int received, int counted) {
+        public int duplicates() {
+            return received - counted;
+        }
+    }
+
+    /** Counts every session of the batch that was never counted before. */
+    public Metered meter(List<SessionUsage> sessions) {
+        if (sessions.isEmpty()) {
+            return new Metered(0, 0);
+        }
+        // The first delivery of a session id in the batch is the one that counts.
+        Map<String, SessionUsage> unique = new LinkedHashMap<>();
+        sessions.forEach(session -> unique.putIfAbsent(session.sessionId(), session));
+        return transactions.inTransaction(
+                () -> {
+                    Set<String> added = store.addToLedger(List.copyOf(unique.values()));
+                    if (added.isEmpty()) {
+                        return new Metered(sessions.size(), 0);
+                    }
+                    List<SessionUsage> counted =
+                            unique.values().stream()
+                                    .filter(session -> added.contains(session.sessionId()))
+                                    .toList();
+                    Instant now = clock.instant();
+                    List<BucketTotal> totals = store.addToTotals(counted);
+                    List<ThresholdCrossing> crossings = announceable(totals, now);
+                    Set<String> users = new LinkedHashSet<>();
+                    counted.forEach(session -> users.add(session.userId()));
+                    events.publish(
+                            counted.stream().map(this::price).toList(),
+                            List.copyOf(store.currentUsage(users).values()),
+                            crossings,
+                            now);
+                    return new Metered(sessions.size(), counted.size());
+                });
+    }
+
+    /**
+     * Takes in subscription states. A state that changes which period some time belongs to moves
+     * the affected user's usage between buckets, recomputed from the ledger, so that sessions that
+     * arrived before the state that opens their period end up in it.
+     */
+    public void applySubscriptionChanges(List<SubscriptionChange> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        Map<String, List<SubscriptionChange>> byUser = new TreeMap<>();
+        changes.forEach(
+                change ->
+                        byUser.computeIfAbsent(change.userId(), user -> new ArrayList<>())
+                                .add(change));
+        transactions.inTransaction(
+                () -> {
+                    Instant now = clock.instant();
+                    List<ThresholdCrossing> crossings = new ArrayList<>();
+                    Set<String> changedUsers = new LinkedHashSet<>();
+                    byUser.forEach(
+                            (user, userChanges) -> {
+                                boolean anyNew = false;
+                                for (SubscriptionChange change : userChanges) {
+                                    anyNew |= store.addSubscriptionChange(change);
+                                }
+                                if (!anyNew) {
+                                    return;
+                                }
+                                changedUsers.add(user);
+                                BillingHistory history =
+                                        BillingHistory.derive(store.subscriptionChanges(user));
+                                if (!history.segments().equals(store.segments(user))) {
+                                    crossings.addAll(
+                                            announceable(
+                                                    store.replaceSegments(user, history.segments()),
+                                                    now));
+                                }
+                                store.savePlan(user, history.current());
+                            });
+                    if (!changedUsers.isEmpty()) {
+                        events.publish(
+                                List.of(),
+                                List.copyOf(store.currentUsage(changedUsers).values()),
+                                crossings,
+                                now);
+                    }
+                    return null;
+                });
+    }
+
+    /** The user's usage in their current period (FREE: lifetime). */
+    public UsageSnapshot usageOf(String userId) {
+        return store.currentUsage(List.of(userId)).get(userId);
+    }
+
+    private List<ThresholdCrossing> announceable(List<BucketTotal> totals, Instant now) {
+        List<ThresholdCrossing> reached = new ArrayList<>();
+        totals.forEach(total -> reached.addAll(ThresholdCrossing.reachedBy(total, now)));
+        return reached.isEmpty() ? List.of() : store.recordCrossings(reached);
+    }
+
+    PricedSession price(SessionUsage session) {
+        List<PhaseCharge> charges = new ArrayList<>(session.phases().size());
+        for (PhaseUsage phase : session.phases()) {
+            charges.add(
+                    pricer.charge(
+                            phase.model(),
+                            phase.promptTokens(),
+                            phase.cachedTokens(),
+                            phase.completionTokens()));
+        }
+        return new PricedSession(session, charges, Charges.sum(charges));
+    }
+}

@@ -1,0 +1,338 @@
+package io.tokenmeter.metering.usage.jdbc;
+
+import static io.tokenmeter.metering.usage.jdbc.Sql.instant;
+import static io.tokenmeter.metering.usage.jdbc.Sql.millisToTimestamp;
+import static io.tokenmeter.metering.usage.jdbc.Sql.timestamp;
+
+import io.tokenmeter.metering.usage.BillingSegment;
+import io.tokenmeter.metering.usage.BucketTotal;
+import io.tokenmeter.metering.usage.Plan;
+import io.tokenmeter.metering.usage.SessionUsage;
+import io.tokenmeter.metering.usage.SubscriptionChange;
+import io.tokenmeter.metering.usage.ThresholdCrossing;
+import io.tokenmeter.metering.usage.Tier;
+import io.tokenmeter.metering.usage.UsageSnapshot;
+import io.tokenmeter.metering.usage.UsageStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/**
+ * The usage store on PostgreSQL, built for batches: every hot-path statement takes whole arrays
+ * ({@code unnest}) and runs once per batch, whatever the batch size.
+ *
+ * <p>Concurrency: a metering transaction starts by taking {@code ROW EXCLUSIVE} on {@code
+ * usage_total} (metering transactions never block each other); a period change takes {@code
+ * EXCLUSIVE} before anything else. So a period change never interleaves with a metering batch: it
+ * sees every committed ledger row when it recomputes, and a batch that commits after it attributes
+ * its sessions by the new segments.
+ */
+public class JdbcUsageStore implements UsageStore {
+
+    /** A FREE bucket is stored at this period start, so that a bucket is a plain primary key. */
+    static final String FREE_BUCKET = "'-infinity'::timestamptz";
+
+    private static final String ADD_TO_LEDGER =
+            "insert into session_ledger (session_id, user_id, completed_at, tokens)"
+                    + " select s, u, "
+                    + millisToTimestamp("m")
+                    + ", t from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
+                    + " as x(s, u, m, t)"
+                    + " on conflict (session_id) do nothing returning session_id";
+
+    private static final String ADD_TO_TOTALS =
+            "with increment as (select x.u as user_id, coalesce(s.period_start, "
+                    + FREE_BUCKET
+                    + ") as period_start, coalesce(s.tier, 'FREE') as tier, sum(x.t) as tokens"
+                    + " from unnest(?::text[], ?::bigint[], ?::bigint[]) as x(u, m, t)"
+                    + " left join billing_segment s on s.user_id = x.u"
+                    + " and s.segment_start <= "
+                    + millisToTimestamp("x.m")
+                    + " and s.segment_end > "
+                    + millisToTimestamp("x.m")
+                    + " group by 1, 2, 3),"
+                    + " added as (insert into usage_total as total (user_id, period_start, tier,"
+                    + " tokens) select * from increment"
+                    + " on conflict (user_id, period_start) do update"
+                    + " set tokens = total.tokens + excluded.tokens, tier = excluded.tier"
+                    + " returning user_id, period_start, tier, tokens)"
+                    + " select a.user_id, nullif(a.period_start, "
+                    + FREE_BUCKET
+                    + ") as period_start, a.tier, a.tokens, a.tokens - i.tokens as previous"
+                    + " from added a join increment i"
+                    + " on i.user_id = a.user_id and i.period_start = a.period_start";
+
+    private static final String RECORD_CROSSINGS =
+            "insert into usage_threshold (user_id, period_start, threshold_percent, tokens_used,"
+                    + " token_limit, crossed_at)"
+                    + " select u, coalesce("
+                    + millisToTimestamp("p")
+                    + ", "
+                    + FREE_BUCKET
+                    + "), pct, used, lim, "
+                    + millisToTimestamp("at")
+                    + " from unnest(?::text[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[],"
+                    + " ?::bigint[]) as x(u, p, pct, used, lim, at)"
+                    + " on conflict do nothing"
+                    + " returning user_id, nullif(period_start, "
+                    + FREE_BUCKET
+                    + ") as period_start, threshold_percent, tokens_used, token_limit,"
+                    + " crossed_at";
+
+    private static final String CURRENT_USAGE =
+            "select u.user_id, coalesce(p.tier, 'FREE') as tier, p.period_start, p.period_end,"
+                    + " coalesce(t.tokens, 0) as tokens"
+                    + " from unnest(?::text[]) as u(user_id)"
+                    + " left join user_plan p on p.user_id = u.user_id"
+                    + " left join usage_total t on t.user_id = u.user_id"
+                    + " and t.period_start = coalesce(p.bucket, "
+                    + FREE_BUCKET
+                    + ")";
+
+    private static final String RECOMPUTE_TOTALS =
+            "insert into usage_total (user_id, period_start, tier, tokens)"
+                    + " select l.user_id, coalesce(s.period_start, "
+                    + FREE_BUCKET
+                    + "), coalesce(s.tier, 'FREE'), sum(l.tokens)"
+                    + " from session_ledger l left join billing_segment s on s.user_id = l.user_id"
+                    + " and s.segment_start <= l.completed_at and s.segment_end > l.completed_at"
+                    + " where l.user_id = ? group by 1, 2, 3"
+                    + " returning user_id, nullif(period_start, "
+                    + FREE_BUCKET
+                    + ") as period_start, tier, tokens, 0 as previous";
+
+    private static final RowMapper<BucketTotal> BUCKET_TOTAL =
+            (rs, row) ->
+                    new BucketTotal(
+                            rs.getString("user_id"),
+                            instant(rs, "period_start"),
+                            Tier.valueOf(rs.getString("tier")),
+                            rs.getLong("tokens"),
+                            rs.getLong("previous"));
+
+    private final JdbcTemplate jdbc;
+
+    public JdbcUsageStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Set<String> addToLedger(List<SessionUsage> sessions) {
+        jdbc.execute("lock table usage_total in row exclusive mode");
+        int n = sessions.size();
+        String[] ids = new String[n];
+        String[] users = new String[n];
+        Long[] completedAt = new Long[n];
+        Long[] tokens = new Long[n];
+        for (int i = 0; i < n; i++) {
+            SessionUsage session = sessions.get(i);
+            ids[i] = session.sessionId();
+            users[i] = session.userId();
+            completedAt[i] = session.completedAt().toEpochMilli();
+            tokens[i] = session.totalTokens();
+        }
+        Set<String> added = new HashSet<>(n * 2);
+        jdbc.query(
+                connection -> {
+                    PreparedStatement statement = connection.prepareStatement(ADD_TO_LEDGER);
+                    statement.setArray(1, Sql.texts(connection, ids));
+                    statement.setArray(2, Sql.texts(connection, users));
+                    statement.setArray(3, Sql.longs(connection, completedAt));
+                    statement.setArray(4, Sql.longs(connection, tokens));
+                    return statement;
+                },
+                (ResultSet rs) -> {
+                    added.add(rs.getString(1));
+                });
+        return added;
+    }
+
+    @Override
+    public List<BucketTotal> addToTotals(List<SessionUsage> counted) {
+        int n = counted.size();
+        String[] users = new String[n];
+        Long[] completedAt = new Long[n];
+        Long[] tokens = new Long[n];
+        for (int i = 0; i < n; i++) {
+            SessionUsage session = counted.get(i);
+            users[i] = session.userId();
+            completedAt[i] = session.completedAt().toEpochMilli();
+            tokens[i] = session.totalTokens();
+        }
+        return jdbc.query(
+                connection -> {
+                    PreparedStatement statement = connection.prepareStatement(ADD_TO_TOTALS);
+                    statement.setArray(1, Sql.texts(connection, users));
+                    statement.setArray(2, Sql.longs(connection, completedAt));
+                    statement.setArray(3, Sql.longs(connection, tokens));
+                    return statement;
+                },
+                BUCKET_TOTAL);
+    }
+
+    @Override
+    public List<ThresholdCrossing> recordCrossings(List<ThresholdCrossing> reached) {
+        int n = reached.size();
+        String[] users = new String[n];
+        Long[] periods = new Long[n];
+        Integer[] percents = new Integer[n];
+        Long[] used = new Long[n];
+        Long[] limits = new Long[n];
+        Long[] at = new Long[n];
+        for (int i = 0; i < n; i++) {
+            ThresholdCrossing crossing = reached.get(i);
+            users[i] = crossing.userId();
+            periods[i] = Sql.millis(crossing.periodStart());
+            percents[i] = crossing.thresholdPercent();
+            used[i] = crossing.tokensUsed();
+            limits[i] = crossing.limit();
+            at[i] = crossing.crossedAt().toEpochMilli();
+        }
+        List<ThresholdCrossing> recorded =
+                jdbc.query(
+                        connection -> {
+                            PreparedStatement statement =
+                                    connection.prepareStatement(RECORD_CROSSINGS);
+                            statement.setArray(1, Sql.texts(connection, users));
+                            statement.setArray(2, Sql.longs(connection, periods));
+                            statement.setArray(3, Sql.ints(connection, percents));
+                            statement.setArray(4, Sql.longs(connection, used));
+                            statement.setArray(5, Sql.longs(connection, limits));
+                            statement.setArray(6, Sql.longs(connection, at));
+                            return statement;
+                        },
+                        (rs, row) ->
+                                new ThresholdCrossing(
+                                        rs.getString("user_id"),
+                                        instant(rs, "period_start"),
+                                        rs.getInt("threshold_percent"),
+                                        rs.getLong("tokens_used"),
+                                        rs.getLong("token_limit"),
+                                        instant(rs, "crossed_at").orElseThrow()));
+        // Announce in a stable order: by user, bucket, then the lower threshold first.
+        List<ThresholdCrossing> ordered = new ArrayList<>(recorded);
+        ordered.sort(
+                java.util.Comparator.comparing(ThresholdCrossing::userId)
+                        .thenComparing(c -> c.periodStart().orElse(java.time.Instant.MIN))
+                        .thenComparingInt(ThresholdCrossing::thresholdPercent));
+        return ordered;
+    }
+
+    @Override
+    public Map<String, UsageSnapshot> currentUsage(Collection<String> userIds) {
+        String[] users = userIds.toArray(String[]::new);
+        Map<String, UsageSnapshot> usage = new LinkedHashMap<>();
+        jdbc.query(
+                connection -> {
+                    PreparedStatement statement = connection.prepareStatement(CURRENT_USAGE);
+                    statement.setArray(1, Sql.texts(connection, users));
+                    return statement;
+                },
+                (ResultSet rs) -> {
+                    Tier tier = Tier.valueOf(rs.getString("tier"));
+                    Plan plan =
+                            tier.paid()
+                                    ? new Plan(
+                                            tier,
+                                            instant(rs, "period_start"),
+                                            instant(rs, "period_end"))
+                                    : Plan.FREE;
+                    String user = rs.getString("user_id");
+                    usage.put(user, new UsageSnapshot(user, plan, rs.getLong("tokens")));
+                });
+        return usage;
+    }
+
+    @Override
+    public boolean addSubscriptionChange(SubscriptionChange change) {
+        jdbc.execute("lock table usage_total in exclusive mode");
+        return jdbc.update(
+                        "insert into subscription_change (user_id, tier, status, period_start,"
+                                + " period_end, stripe_event_created, updated_at)"
+                                + " values (?, ?, ?, ?, ?, ?, ?)"
+                                + " on conflict on constraint subscription_change_distinct"
+                                + " do nothing",
+                        change.userId(),
+                        change.tier().name(),
+                        change.status(),
+                        timestamp(change.periodStart()),
+                        timestamp(change.periodEnd()),
+                        timestamp(change.stripeEventCreated()),
+                        timestamp(change.updatedAt()))
+                == 1;
+    }
+
+    @Override
+    public List<SubscriptionChange> subscriptionChanges(String userId) {
+        return jdbc.query(
+                "select * from subscription_change where user_id = ?",
+                (rs, row) ->
+                        new SubscriptionChange(
+                                rs.getString("user_id"),
+                                Tier.valueOf(rs.getString("tier")),
+                                rs.getString("status"),
+                                instant(rs, "period_start"),
+                                instant(rs, "period_end"),
+                                instant(rs, "stripe_event_created").orElseThrow(),
+                                instant(rs, "updated_at").orElseThrow()),
+                userId);
+    }
+
+    @Override
+    public List<BillingSegment> segments(String userId) {
+        return jdbc.query(
+                "select * from billing_segment where user_id = ? order by segment_start",
+                (rs, row) ->
+                        new BillingSegment(
+                                instant(rs, "segment_start").orElseThrow(),
+                                instant(rs, "segment_end").orElseThrow(),
+                                instant(rs, "period_start").orElseThrow(),
+                                Tier.valueOf(rs.getString("tier"))),
+                userId);
+    }
+
+    @Override
+    public List<BucketTotal> replaceSegments(String userId, List<BillingSegment> segments) {
+        jdbc.execute("lock table usage_total in exclusive mode");
+        jdbc.update("delete from billing_segment where user_id = ?", userId);
+        jdbc.batchUpdate(
+                "insert into billing_segment (user_id, segment_start, segment_end, period_start,"
+                        + " tier) values (?, ?, ?, ?, ?)",
+                segments,
+                segments.size(),
+                (PreparedStatement statement, BillingSegment segment) -> {
+                    statement.setString(1, userId);
+                    statement.setObject(2, timestamp(segment.start()));
+                    statement.setObject(3, timestamp(segment.end()));
+                    statement.setObject(4, timestamp(segment.periodStart()));
+                    statement.setString(5, segment.tier().name());
+                });
+        jdbc.update("delete from usage_total where user_id = ?", userId);
+        return jdbc.query(RECOMPUTE_TOTALS, BUCKET_TOTAL, userId);
+    }
+
+    @Override
+    public void savePlan(String userId, Plan plan) {
+        jdbc.update(
+                "insert into user_plan (user_id, tier, period_start, period_end, bucket)"
+                        + " values (?, ?, ?, ?, coalesce(?, "
+                        + FREE_BUCKET
+                        + "))"
+                        + " on conflict (user_id) do update set tier = excluded.tier,"
+                        + " period_start = excluded.period_start,"
+                        + " period_end = excluded.period_end, bucket = excluded.bucket",
+                userId,
+                plan.tier().name(),
+                timestamp(plan.periodStart()),
+                timestamp(plan.periodEnd()),
+                timestamp(plan.bucket()));
+    }
+}

@@ -1,0 +1,53 @@
+package io.tokenmeter.metering.usage.jdbc;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/** Small conversions shared by the JDBC adapters. */
+final class Sql {
+
+    /**
+     * An epoch-millisecond parameter as a timestamptz, exactly (no floating point). Arrays of
+     * instants travel as {@code bigint[]} of epoch milliseconds: pgjdbc encodes those cheaply.
+     */
+    static String millisToTimestamp(String expression) {
+        return "(timestamptz 'epoch' + " + expression + " * interval '1 millisecond')";
+    }
+
+    private Sql() {}
+
+    static Array texts(Connection connection, String[] values) throws SQLException {
+        return connection.createArrayOf("text", values);
+    }
+
+    static Array longs(Connection connection, Long[] values) throws SQLException {
+        return connection.createArrayOf("int8", values);
+    }
+
+    static Array ints(Connection connection, Integer[] values) throws SQLException {
+        return connection.createArrayOf("int4", values);
+    }
+
+    static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    static OffsetDateTime timestamp(Optional<Instant> instant) {
+        return timestamp(instant.orElse(null));
+    }
+
+    static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return Optional.ofNullable(value).map(OffsetDateTime::toInstant);
+    }
+
+    static Long millis(Optional<Instant> instant) {
+        return instant.map(Instant::toEpochMilli).orElse(null);
+    }
+}

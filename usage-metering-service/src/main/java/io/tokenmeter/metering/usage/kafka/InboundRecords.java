@@ -1,0 +1,94 @@
+package io.tokenmeter.metering.usage.kafka;
+
+import io.tokenmeter.events.SessionCompleted;
+import io.tokenmeter.events.SubscriptionState;
+import io.tokenmeter.metering.usage.PhaseUsage;
+import io.tokenmeter.metering.usage.SessionUsage;
+import io.tokenmeter.metering.usage.SubscriptionChange;
+import io.tokenmeter.metering.usage.Tier;
+import io.tokenmeter.platform.kafka.InvalidRecordException;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
+
+/**
+ * Maps consumed Avro records onto the core's types. A record that cannot be decoded or breaks the
+ * contract becomes an exception the error handler dead-letters without retrying.
+ */
+final class InboundRecords {
+
+    private static final LogAccessor LOG = new LogAccessor(InboundRecords.class);
+
+    private InboundRecords() {}
+
+    static SessionUsage session(ConsumerRecord<String, Object> record) {
+        if (!(decoded(record) instanceof SessionCompleted event)) {
+            throw new InvalidRecordException(
+                    "expected SessionCompleted, got " + record.value().getClass().getSimpleName());
+        }
+        try {
+            return new SessionUsage(
+                    event.getSessionId(),
+                    event.getUserId(),
+                    event.getCompletedAt(),
+                    event.getPhases().stream()
+                            .map(
+                                    phase ->
+                                            new PhaseUsage(
+                                                    phase.getPhase(),
+                                                    phase.getModel(),
+                                                    phase.getPromptTokens(),
+                                                    phase.getCachedTokens(),
+                                                    phase.getCompletionTokens()))
+                            .toList());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidRecordException("invalid SessionCompleted: " + e.getMessage());
+        }
+    }
+
+    static SubscriptionChange subscriptionChange(ConsumerRecord<String, Object> record) {
+        if (!(decoded(record) instanceof SubscriptionState state)) {
+            throw new InvalidRecordException(
+                    "expected SubscriptionState, got " + record.value().getClass().getSimpleName());
+        }
+        try {
+            return new SubscriptionChange(
+                    state.getUserId(),
+                    Tier.parse(state.getTier()),
+                    state.getStatus(),
+                    Optional.ofNullable(state.getPeriodStart()),
+                    Optional.ofNullable(state.getPeriodEnd()),
+                    state.getLastStripeEventCreated(),
+                    state.getUpdatedAt());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidRecordException("invalid SubscriptionState: " + e.getMessage());
+        }
+    }
+
+    /** Whether the record is a tombstone (null value that is no failed decoding). */
+    static boolean isTombstone(ConsumerRecord<String, Object> record) {
+        return record.value() == null && deserializationFailure(record) == null;
+    }
+
+    private static Object decoded(ConsumerRecord<String, Object> record) {
+        DeserializationException failure = deserializationFailure(record);
+        if (failure != null) {
+            throw failure;
+        }
+        if (record.value() == null) {
+            throw new InvalidRecordException("a null value is no event");
+        }
+        return record.value();
+    }
+
+    private static DeserializationException deserializationFailure(
+            ConsumerRecord<String, Object> record) {
+        if (record.value() != null) {
+            return null;
+        }
+        return SerializationUtils.getExceptionFromHeader(
+                record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
+    }
+}

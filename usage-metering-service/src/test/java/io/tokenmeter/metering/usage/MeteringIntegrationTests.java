@@ -1,0 +1,450 @@
+package io.tokenmeter.metering.usage;
+
+import static io.tokenmeter.testsupport.SessionCompletedBuilder.session;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tokenmeter.events.SessionCost;
+import io.tokenmeter.events.SubscriptionState;
+import io.tokenmeter.events.UsageState;
+import io.tokenmeter.events.UsageThresholdCrossed;
+import io.tokenmeter.schemas.Topic;
+import io.tokenmeter.schemas.Topics;
+import io.tokenmeter.testsupport.IntegrationTest;
+import io.tokenmeter.testsupport.TestHttp;
+import io.tokenmeter.testsupport.TestInfrastructure;
+import io.tokenmeter.testsupport.TestKafka;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+@IntegrationTest(
+        properties = {
+            "spring.kafka.consumer.group-id=" + MeteringIntegrationTests.GROUP,
+            "tokenmeter.metering.api-token=" + MeteringIntegrationTests.TOKEN
+        })
+class MeteringIntegrationTests {
+
+    static final String GROUP = "metering-integration-tests";
+    static final String TOKEN = "s3rvice-token-for-tests";
+    static final Instant NOV = Instant.parse("2026-11-01T00:00:00Z");
+    static final Instant DEC = Instant.parse("2026-12-01T00:00:00Z");
+    static final Instant JAN = Instant.parse("2027-01-01T00:00:00Z");
+
+    @LocalServerPort int port;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired KafkaListenerEndpointRegistry listeners;
+
+    final String user = "u_" + UUID.randomUUID();
+
+    @Test
+    void countsASessionOnceWhetherRepeatedInOneBatchOrAcrossBatches() {
+        inOneBatch(
+                () -> {
+                    sendSession(session("s1-" + user).user(user).tokens(1_000).build());
+                    sendSession(session("s1-" + user).user(user).tokens(1_000).build());
+                    sendSession(session("s2-" + user).user(user).tokens(2_000).build());
+                });
+        await().untilAsserted(
+                        () -> assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(3_000));
+
+        sendSession(session("s1-" + user).user(user).tokens(1_000).build());
+        sendSession(session("s3-" + user).user(user).tokens(4_000).build());
+
+        await().untilAsserted(
+                        () -> assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(7_000));
+        await().untilAsserted(
+                        () ->
+                                assertThat(records(Topics.SESSION_COST, user))
+                                        .extracting(cost -> cost.getSessionId())
+                                        .containsExactlyInAnyOrder(
+                                                "s1-" + user, "s2-" + user, "s3-" + user));
+        assertThat(ledgerRows(user)).isEqualTo(3);
+    }
+
+    @Test
+    void publishesTheSessionsCostWithItsBreakdown() {
+        sendSession(
+                session("cost-" + user)
+                        .user(user)
+                        .completedAt(Instant.parse("2026-11-20T10:00:00Z"))
+                        .phase("grading", "gpt-4o", 3000, 500, 700)
+                        .phase("feedback", "no-such-model", 100, 0, 100)
+                        .build());
+
+        SessionCost cost =
+                await().until(() -> records(Topics.SESSION_COST, user), list -> !list.isEmpty())
+                        .get(0);
+        assertThat(cost.getTotalTokens()).isEqualTo(4400);
+        assertThat(cost.getPhases().get(0).getCostUsd()).isEqualTo("0.015125");
+        assertThat(cost.getPhases().get(1).getCostUsd()).isEqualTo("0.000000");
+        assertThat(cost.getCostBreakdown().getPromptCostUsd()).isEqualTo("0.007500");
+        assertThat(cost.getCostBreakdown().getCachedCostUsd()).isEqualTo("0.000625");
+        assertThat(cost.getCostBreakdown().getCompletionCostUsd()).isEqualTo("0.007000");
+        assertThat(cost.getCostBreakdown().getTotalCostUsd()).isEqualTo("0.015125");
+        assertThat(cost.getCostBreakdown().getCachedSavingsUsd()).isEqualTo("0.000625");
+        assertThat(new TestHttp(port).get("/actuator/prometheus").body())
+                .contains("tokenmeter_pricing_unknown_model_phases_total");
+    }
+
+    @Test
+    void announcesEveryThresholdOnceEvenWhenOneBatchCrossesTwoAndAfterAReplay() throws Exception {
+        inOneBatch(
+                () -> {
+                    sendSession(session("t1-" + user).user(user).tokens(60_000).build());
+                    sendSession(session("t2-" + user).user(user).tokens(35_000).build());
+                });
+        await().untilAsserted(
+                        () ->
+                                assertThat(records(Topics.USAGE_THRESHOLD, user))
+                                        .extracting(UsageThresholdCrossed::getThresholdPercent)
+                                        .containsExactly(70, 90));
+        sendSession(session("t3-" + user).user(user).tokens(5_000).build());
+        await().untilAsserted(
+                        () ->
+                                assertThat(records(Topics.USAGE_THRESHOLD, user))
+                                        .extracting(UsageThresholdCrossed::getThresholdPercent)
+                                        .containsExactly(70, 90, 100));
+        JsonNode quota = quota(user);
+        assertThat(quota.get("allowed").asBoolean()).isFalse();
+        assertThat(quota.get("remaining_tokens").asLong()).isZero();
+        int costs = records(Topics.SESSION_COST, user).size();
+
+        // A crash after the database commit but before the offset commit redelivers what was
+        // already counted; a replay from offset 0 does the same for everything.
+        rewindToTheBeginning();
+
+        assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(100_000);
+        assertThat(ledgerRows(user)).isEqualTo(3);
+        assertThat(records(Topics.USAGE_THRESHOLD, user)).hasSize(3);
+        assertThat(records(Topics.SESSION_COST, user)).hasSize(costs);
+        assertThat(
+                        records(Topics.USAGE_STATE, user)
+                                .get(records(Topics.USAGE_STATE, user).size() - 1)
+                                .getTokensUsed())
+                .isEqualTo(100_000);
+    }
+
+    @Test
+    void countsASessionInThePeriodContainingItEvenWhenItArrivesBeforeThatPeriodsState() {
+        sendSession(
+                session("early-" + user)
+                        .user(user)
+                        .completedAt(day(20, NOV))
+                        .tokens(5_000)
+                        .build());
+        sendSession(
+                session("free-" + user)
+                        .user(user)
+                        .completedAt(day(20, NOV).minusSeconds(86_400 * 60))
+                        .tokens(1_000)
+                        .build());
+        await().untilAsserted(
+                        () -> assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(6_000));
+
+        sendState(paid("PRO", NOV, DEC, NOV));
+
+        await().untilAsserted(
+                        () -> {
+                            JsonNode quota = quota(user);
+                            assertThat(quota.get("tier").asString()).isEqualTo("PRO");
+                            assertThat(quota.get("tokens_used").asLong()).isEqualTo(5_000);
+                            assertThat(quota.get("limit").asLong()).isEqualTo(6_000_000);
+                            assertThat(quota.get("period_start").asString())
+                                    .isEqualTo("2026-11-01T00:00:00Z");
+                        });
+        assertThat(bucketTotals(user))
+                .containsEntry("-infinity", 1_000L)
+                .containsEntry("2026-11-01", 5_000L);
+        await().untilAsserted(
+                        () -> assertThat(lastUsageState(user).getTokensUsed()).isEqualTo(5_000));
+    }
+
+    @Test
+    void startsEachRenewedPeriodFromZeroAndKeepsLateSessionsInTheirOwnPeriod() {
+        sendState(paid("ESSENTIEL", NOV, DEC, NOV));
+        sendSession(
+                session("nov-" + user).user(user).completedAt(day(10, NOV)).tokens(7_000).build());
+        await().untilAsserted(
+                        () -> assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(7_000));
+
+        sendState(paid("ESSENTIEL", DEC, JAN, DEC));
+        await().untilAsserted(
+                        () ->
+                                assertThat(quota(user).get("period_start").asString())
+                                        .isEqualTo("2026-12-01T00:00:00Z"));
+        assertThat(quota(user).get("tokens_used").asLong()).isZero();
+
+        sendSession(
+                session("late-nov-" + user)
+                        .user(user)
+                        .completedAt(day(30, NOV))
+                        .tokens(3_000)
+                        .build());
+        sendSession(session("dec-" + user).user(user).completedAt(day(2, DEC)).tokens(500).build());
+
+        await().untilAsserted(
+                        () -> assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(500));
+        assertThat(bucketTotals(user))
+                .containsEntry("2026-11-01", 10_000L)
+                .containsEntry("2026-12-01", 500L);
+    }
+
+    @Test
+    void countsFreeTimeAgainstOneLifetimeAllowanceAcrossADowngradeAndBack() {
+        sendSession(
+                session("before-" + user)
+                        .user(user)
+                        .completedAt(day(1, NOV).minusSeconds(86_400))
+                        .tokens(10_000)
+                        .build());
+        sendState(paid("PRO", NOV, DEC, NOV));
+        sendSession(
+                session("pro-" + user).user(user).completedAt(day(5, NOV)).tokens(50_000).build());
+        sendState(free(day(10, NOV)));
+        sendSession(
+                session("after-" + user)
+                        .user(user)
+                        .completedAt(day(12, NOV))
+                        .tokens(20_000)
+                        .build());
+
+        await().untilAsserted(
+                        () -> {
+                            JsonNode quota = quota(user);
+                            assertThat(quota.get("tier").asString()).isEqualTo("FREE");
+                            assertThat(quota.get("tokens_used").asLong()).isEqualTo(30_000);
+                            assertThat(quota.get("limit").asLong()).isEqualTo(100_000);
+                            assertThat(quota.get("period_start").isNull()).isTrue();
+                        });
+
+        Instant again = day(20, NOV);
+        sendState(paid("MAX", again, again.plusSeconds(86_400 * 30), again));
+        sendSession(
+                session("max-" + user).user(user).completedAt(day(21, NOV)).tokens(1_000).build());
+
+        await().untilAsserted(
+                        () -> {
+                            JsonNode quota = quota(user);
+                            assertThat(quota.get("tier").asString()).isEqualTo("MAX");
+                            assertThat(quota.get("tokens_used").asLong()).isEqualTo(1_000);
+                        });
+        assertThat(bucketTotals(user))
+                .containsEntry("-infinity", 30_000L)
+                .containsEntry("2026-11-01", 50_000L)
+                .containsEntry("2026-11-20", 1_000L);
+    }
+
+    @Test
+    void deadLettersInvalidAndUndecodableRecordsAndMovesOn() {
+        sendSession(session("neg-" + user).user(user).phase("grading", "gpt-4o", -1, 0, 0).build());
+        sendSession(session("blank-" + user).user(" ").tokens(5).build());
+        TestKafka.send(Topics.SESSION_COMPLETED, user, "not avro".getBytes());
+        sendSession(session("ok-" + user).user(user).tokens(42).build());
+
+        await().untilAsserted(
+                        () -> assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(42));
+        await().untilAsserted(
+                        () ->
+                                assertThat(
+                                                TestKafka.readAllRaw(
+                                                                Topics.SESSION_COMPLETED
+                                                                        .deadLetterTopic())
+                                                        .stream()
+                                                        .filter(r -> user.equals(r.key())))
+                                        .hasSize(3));
+    }
+
+    @Test
+    void refusesQuotaQuestionsWithoutTheServiceToken() {
+        TestHttp http = new TestHttp(port);
+
+        var missing = http.get("/api/usage/" + user);
+        var wrong = http.get("/api/usage/" + user, TOKEN + "x");
+
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(missing.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(missing.body()).contains("\"detail\"");
+    }
+
+    @Test
+    void answersForAUserNobodyHasHeardOfAsFreeWithNothingUsed() {
+        JsonNode quota = quota(user);
+
+        assertThat(quota.get("user_id").asString()).isEqualTo(user);
+        assertThat(quota.get("tier").asString()).isEqualTo("FREE");
+        assertThat(quota.get("tokens_used").asLong()).isZero();
+        assertThat(quota.get("limit").asLong()).isEqualTo(100_000);
+        assertThat(quota.get("remaining_tokens").asLong()).isEqualTo(100_000);
+        assertThat(quota.get("allowed").asBoolean()).isTrue();
+        assertThat(quota.has("period_end")).isTrue();
+        assertThat(new TestHttp(port).get("/actuator/prometheus").body())
+                .contains("tokenmeter_quota_decisions_total{allowed=\"true\"");
+    }
+
+    // --- helpers
+
+    JsonNode quota(String userId) {
+        var response = new TestHttp(port).get("/api/usage/" + userId, TOKEN);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return JsonMapper.builder().build().readTree(response.body());
+    }
+
+    static Instant day(int day, Instant month) {
+        return month.plusSeconds(86_400L * (day - 1));
+    }
+
+    void sendSession(SpecificRecord session) {
+        TestKafka.send(Topics.SESSION_COMPLETED, user, session);
+    }
+
+    void sendState(SubscriptionState state) {
+        TestKafka.send(Topics.SUBSCRIPTION_STATE, user, state);
+    }
+
+    SubscriptionState paid(String tier, Instant start, Instant end, Instant eventAt) {
+        return state(tier, "active", start, end, eventAt);
+    }
+
+    SubscriptionState free(Instant eventAt) {
+        return state("FREE", "canceled", null, null, eventAt);
+    }
+
+    SubscriptionState state(String tier, String status, Instant start, Instant end, Instant at) {
+        return SubscriptionState.newBuilder()
+                .setUserId(user)
+                .setTier(tier)
+                .setStatus(status)
+                .setStripeCustomerId("cus_" + user)
+                .setStripeSubscriptionId("sub_" + user)
+                .setPeriodStart(start)
+                .setPeriodEnd(end)
+                .setPaymentFailed(false)
+                .setUpdatedAt(at)
+                .setLastStripeEventCreated(at)
+                .build();
+    }
+
+    /** Sends while the session listener is stopped, so that one poll returns all of it. */
+    void inOneBatch(Runnable sends) {
+        var container = listeners.getListenerContainer("session-completed");
+        container.stop();
+        sends.run();
+        container.start();
+    }
+
+    <V extends SpecificRecord> List<V> records(Topic<V> topic, String key) {
+        return TestKafka.readAll(topic).stream()
+                .filter(record -> key.equals(record.key()))
+                .map(ConsumerRecord::value)
+                .toList();
+    }
+
+    UsageState lastUsageState(String userId) {
+        List<UsageState> states = records(Topics.USAGE_STATE, userId);
+        assertThat(states).isNotEmpty();
+        return states.get(states.size() - 1);
+    }
+
+    int ledgerRows(String userId) {
+        return jdbc.queryForObject(
+                "select count(*) from session_ledger where user_id = ?", Integer.class, userId);
+    }
+
+    Map<String, Long> bucketTotals(String userId) {
+        return jdbc
+                .queryForList(
+                        "select case when period_start = '-infinity' then '-infinity'"
+                                + " else to_char(period_start at time zone 'UTC', 'YYYY-MM-DD') end as bucket,"
+                                + " tokens from usage_total where user_id = ?",
+                        userId)
+                .stream()
+                .collect(
+                        Collectors.toMap(
+                                row -> (String) row.get("bucket"),
+                                row -> ((Number) row.get("tokens")).longValue()));
+    }
+
+    /** Stops the consumers, moves the group back to offset 0 and waits until it caught up. */
+    void rewindToTheBeginning() throws Exception {
+        // Every member must leave the group before its offsets can be moved.
+        listeners.stop();
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                TestInfrastructure.kafkaBootstrapServers()))) {
+            String topic = Topics.SESSION_COMPLETED.name();
+            Map<TopicPartition, OffsetAndMetadata> beginning =
+                    java.util.stream.IntStream.range(0, Topics.SESSION_COMPLETED.partitions())
+                            .boxed()
+                            .collect(
+                                    Collectors.toMap(
+                                            p -> new TopicPartition(topic, p),
+                                            p -> new OffsetAndMetadata(0)));
+            // The group may take a moment to notice its last member left.
+            await().ignoreExceptions()
+                    .untilAsserted(
+                            () ->
+                                    admin.alterConsumerGroupOffsets(GROUP, beginning)
+                                            .all()
+                                            .get(10, TimeUnit.SECONDS));
+            listeners.start();
+            Map<TopicPartition, Long> end =
+                    admin
+                            .listOffsets(
+                                    beginning.keySet().stream()
+                                            .collect(
+                                                    Collectors.toMap(
+                                                            tp -> tp, tp -> OffsetSpec.latest())))
+                            .all()
+                            .get(10, TimeUnit.SECONDS)
+                            .entrySet()
+                            .stream()
+                            .collect(
+                                    Collectors.toMap(
+                                            Map.Entry::getKey, e -> e.getValue().offset()));
+            await().untilAsserted(
+                            () -> {
+                                var committed =
+                                        admin.listConsumerGroupOffsets(GROUP)
+                                                .partitionsToOffsetAndMetadata()
+                                                .get(10, TimeUnit.SECONDS);
+                                end.forEach(
+                                        (tp, offset) ->
+                                                assertThat(committed.get(tp))
+                                                        .isNotNull()
+                                                        .extracting(OffsetAndMetadata::offset)
+                                                        .isEqualTo(offset));
+                            });
+        }
+        // Let the relay publish anything the replay might (wrongly) have produced.
+        await().untilAsserted(
+                        () ->
+                                assertThat(
+                                                jdbc.queryForObject(
+                                                        "select count(*) from outbox",
+                                                        Integer.class))
+                                        .isZero());
+    }
+}
