@@ -1,0 +1,65 @@
+package io.tokenmeter.dashboard.kafka;
+
+import io.tokenmeter.platform.kafka.InvalidRecordException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
+
+/**
+ * Maps a polled batch of records to core values. The read model is applied a batch at a time (one
+ * transaction, one round trip) to keep up with thousands of states per second; a record that cannot
+ * be decoded or breaks the contract fails the batch at its index, so the error handler commits what
+ * precedes it, dead-letters that one record and carries on with the rest.
+ */
+public final class Batches {
+
+    private static final LogAccessor LOG = new LogAccessor(Batches.class);
+
+    private Batches() {}
+
+    /**
+     * The batch's values of type {@code type}, mapped. Tombstones (null values without a decoding
+     * failure) are skipped: nothing in the contract deletes a state.
+     */
+    public static <V, T> List<T> map(
+            List<ConsumerRecord<String, Object>> records, Class<V> type, Function<V, T> mapping) {
+        List<T> mapped = new ArrayList<>(records.size());
+        for (int index = 0; index < records.size(); index++) {
+            ConsumerRecord<String, Object> record = records.get(index);
+            Object value = record.value();
+            if (value == null) {
+                DeserializationException undecodable =
+                        SerializationUtils.getExceptionFromHeader(
+                                record,
+                                SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER,
+                                LOG);
+                if (undecodable != null) {
+                    throw new BatchListenerFailedException(
+                            "undecodable record", undecodable, index);
+                }
+                continue;
+            }
+            if (!type.isInstance(value)) {
+                throw invalid(
+                        "expected a " + type.getSimpleName() + ", got a " + value.getClass(),
+                        index);
+            }
+            try {
+                mapped.add(mapping.apply(type.cast(value)));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw invalid(e.getMessage(), index);
+            }
+        }
+        return mapped;
+    }
+
+    private static BatchListenerFailedException invalid(String reason, int index) {
+        return new BatchListenerFailedException(
+                "invalid record: " + reason, new InvalidRecordException(reason), index);
+    }
+}
