@@ -2,8 +2,10 @@ package io.tokenmeter.platform.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tokenmeter.schemas.Topic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
@@ -25,7 +27,12 @@ public class DeadLetters extends DeadLetterPublishingRecoverer {
     private final MeterRegistry registry;
 
     public DeadLetters(KafkaOperations<Object, Object> template, MeterRegistry registry) {
-        super(template);
+        // spring-kafka 4's default destination is "<topic>-dlt"; the contract's is "<topic>.DLT".
+        super(
+                template,
+                (record, exception) ->
+                        new TopicPartition(
+                                record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
         this.registry = registry;
     }
 
