@@ -108,6 +108,7 @@
     const body = $("sessions");
     body.replaceChildren();
     $("no-sessions").hidden = list.length > 0;
+    document.querySelector("table.sessions").hidden = list.length === 0;
     for (const s of list) {
       const row = document.createElement("tr");
       row.dataset.sessionId = s.session_id;

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Function;
@@ -153,18 +152,17 @@ class ReadModelReplayIntegrationTests {
                 TestInfrastructure.createDatabase(ReadModelReplayIntegrationTests.class);
         try (ConfigurableApplicationContext replica =
                 new SpringApplicationBuilder(DashboardApiApplication.class)
-                        .properties(
-                                Map.of(
-                                        "server.port", "0",
-                                        "AUTH_JWT_SECRET", TestJwts.SECRET,
-                                        "spring.kafka.bootstrap-servers",
-                                                TestInfrastructure.kafkaBootstrapServers(),
-                                        "spring.kafka.consumer.group-id",
-                                                "dashboard-replica-" + UUID.randomUUID(),
-                                        "spring.datasource.url", empty.jdbcUrl(),
-                                        "spring.datasource.username", empty.username(),
-                                        "spring.datasource.password", empty.password()))
-                        .run()) {
+                        .run(
+                                // Arguments outrank application.yml (server.port=8080).
+                                "--server.port=0",
+                                "--AUTH_JWT_SECRET=" + TestJwts.SECRET,
+                                "--spring.kafka.bootstrap-servers="
+                                        + TestInfrastructure.kafkaBootstrapServers(),
+                                "--spring.kafka.consumer.group-id=dashboard-replica-"
+                                        + UUID.randomUUID(),
+                                "--spring.datasource.url=" + empty.jdbcUrl(),
+                                "--spring.datasource.username=" + empty.username(),
+                                "--spring.datasource.password=" + empty.password())) {
             JdbcTemplate replicaJdbc = replica.getBean(JdbcTemplate.class);
 
             await().untilAsserted(() -> assertThat(allRows(replicaJdbc, users)).isEqualTo(live));
