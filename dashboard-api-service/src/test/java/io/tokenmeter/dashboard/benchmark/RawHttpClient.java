@@ -16,12 +16,18 @@ import java.nio.charset.StandardCharsets;
  */
 final class RawHttpClient implements Closeable {
 
-    private final Socket socket;
-    private final OutputStream out;
-    private final InputStream in;
+    private final int port;
     private final byte[] line = new byte[8192];
+    private Socket socket;
+    private OutputStream out;
+    private InputStream in;
 
     RawHttpClient(int port) throws IOException {
+        this.port = port;
+        connect();
+    }
+
+    private void connect() throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port));
@@ -45,6 +51,7 @@ final class RawHttpClient implements Closeable {
         int status = Integer.parseInt(statusLine.substring(9, 12));
         int contentLength = -1;
         boolean chunked = false;
+        boolean close = false;
         String header;
         while (!(header = readLine()).isEmpty()) {
             int colon = header.indexOf(':');
@@ -53,9 +60,13 @@ final class RawHttpClient implements Closeable {
                 contentLength = Integer.parseInt(header.substring(colon + 1).trim());
             } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
                 chunked = header.toLowerCase().contains("chunked");
+            } else if (name.equalsIgnoreCase("Connection")) {
+                // Tomcat closes a keep-alive connection after 100 requests by default.
+                close = header.toLowerCase().contains("close");
             }
         }
         if (status == 304 || status == 204) {
+            reconnectIf(close);
             return new Response(status, "");
         }
         StringBuilder body = new StringBuilder();
@@ -69,7 +80,15 @@ final class RawHttpClient implements Closeable {
         } else if (contentLength >= 0) {
             body.append(new String(in.readNBytes(contentLength), StandardCharsets.UTF_8));
         }
+        reconnectIf(close);
         return new Response(status, body.toString());
+    }
+
+    private void reconnectIf(boolean closed) throws IOException {
+        if (closed) {
+            socket.close();
+            connect();
+        }
     }
 
     private String readLine() throws IOException {

@@ -149,9 +149,12 @@ class StatusLoadBenchmark {
         properties.put("spring.datasource.password", database.password());
         properties.put("logging.level.root", "WARN");
         properties.putAll(overrides);
+        // As command-line arguments: they must outrank application.yml (server.port=8080).
         return new SpringApplicationBuilder(DashboardApiApplication.class)
-                .properties(properties)
-                .run();
+                .run(
+                        properties.entrySet().stream()
+                                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                                .toArray(String[]::new));
     }
 
     static int port(ConfigurableApplicationContext context) {
