@@ -3,6 +3,7 @@ package io.tokenmeter.dashboard.kafka;
 import io.tokenmeter.platform.kafka.InvalidRecordException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.core.log.LogAccessor;
@@ -23,10 +24,30 @@ public final class Batches {
     private Batches() {}
 
     /**
-     * The batch's values of type {@code type}, mapped. Tombstones (null values without a decoding
-     * failure) are skipped: nothing in the contract deletes a state.
+     * Maps the batch's values of type {@code type} and applies them. Tombstones (null values
+     * without a decoding failure) are skipped: nothing in the contract deletes a state.
      */
-    public static <V, T> List<T> map(
+    @SuppressWarnings("unchecked")
+    public static <V, T> void apply(
+            List<ConsumerRecord<String, Object>> records,
+            Class<V> type,
+            Function<V, T> mapping,
+            Consumer<List<T>> apply) {
+        List<T> mapped;
+        try {
+            mapped = map(records, type, mapping);
+        } catch (FailedAt failure) {
+            if (!failure.before.isEmpty()) {
+                apply.accept((List<T>) failure.before);
+            }
+            throw failure.exception;
+        }
+        if (!mapped.isEmpty()) {
+            apply.accept(mapped);
+        }
+    }
+
+    private static <V, T> List<T> map(
             List<ConsumerRecord<String, Object>> records, Class<V> type, Function<V, T> mapping) {
         List<T> mapped = new ArrayList<>(records.size());
         for (int index = 0; index < records.size(); index++) {
@@ -39,23 +60,43 @@ public final class Batches {
                                 SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER,
                                 LOG);
                 if (undecodable != null) {
-                    throw new BatchListenerFailedException(
-                            "undecodable record", undecodable, index);
+                    throw new FailedAt(
+                            mapped,
+                            new BatchListenerFailedException(
+                                    "undecodable record", undecodable, index));
                 }
                 continue;
             }
             if (!type.isInstance(value)) {
-                throw invalid(
-                        "expected a " + type.getSimpleName() + ", got a " + value.getClass(),
-                        index);
+                throw new FailedAt(
+                        mapped,
+                        invalid(
+                                "expected a "
+                                        + type.getSimpleName()
+                                        + ", got a "
+                                        + value.getClass(),
+                                index));
             }
             try {
                 mapped.add(mapping.apply(type.cast(value)));
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw invalid(e.getMessage(), index);
+                throw new FailedAt(mapped, invalid(e.getMessage(), index));
             }
         }
         return mapped;
+    }
+
+    /** A batch failed at one record; {@code before} holds the values mapped before it. */
+    private static final class FailedAt extends RuntimeException {
+
+        private final transient List<?> before;
+        private final BatchListenerFailedException exception;
+
+        FailedAt(List<?> before, BatchListenerFailedException exception) {
+            super(null, null, false, false);
+            this.before = before;
+            this.exception = exception;
+        }
     }
 
     private static BatchListenerFailedException invalid(String reason, int index) {

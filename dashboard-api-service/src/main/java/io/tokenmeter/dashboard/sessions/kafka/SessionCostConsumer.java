@@ -27,8 +27,8 @@ class SessionCostConsumer {
             idIsGroup = false,
             batch = "true")
     void on(List<ConsumerRecord<String, Object>> records) {
-        history.sessionsPriced(
-                Batches.map(records, SessionCost.class, SessionCostConsumer::session));
+        Batches.apply(
+                records, SessionCost.class, SessionCostConsumer::session, history::sessionsPriced);
     }
 
     static PricedSession session(SessionCost cost) {

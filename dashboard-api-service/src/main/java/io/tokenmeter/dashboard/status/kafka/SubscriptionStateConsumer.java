@@ -26,8 +26,11 @@ class SubscriptionStateConsumer {
             idIsGroup = false,
             batch = "true")
     void on(List<ConsumerRecord<String, Object>> records) {
-        projection.subscriptionsReported(
-                Batches.map(records, SubscriptionState.class, SubscriptionStateConsumer::snapshot));
+        Batches.apply(
+                records,
+                SubscriptionState.class,
+                SubscriptionStateConsumer::snapshot,
+                projection::subscriptionsReported);
     }
 
     static SubscriptionSnapshot snapshot(SubscriptionState state) {

@@ -26,8 +26,8 @@ class UsageStateConsumer {
             idIsGroup = false,
             batch = "true")
     void on(List<ConsumerRecord<String, Object>> records) {
-        projection.usageReported(
-                Batches.map(records, UsageState.class, UsageStateConsumer::snapshot));
+        Batches.apply(
+                records, UsageState.class, UsageStateConsumer::snapshot, projection::usageReported);
     }
 
     static UsageSnapshot snapshot(UsageState state) {
