@@ -175,7 +175,19 @@ class StatusLoadBenchmark {
         }
     }
 
-    record Result(String name, long requests, long errors, double seconds, long[] sortedNanos) {
+    record Result(
+            String name,
+            long requests,
+            long errors,
+            double seconds,
+            long cpuNanos,
+            long[] sortedNanos) {
+
+        /** JVM CPU microseconds per request, load generator included. */
+        double cpuMicrosPerRequest() {
+            return requests == 0 ? Double.NaN : cpuNanos / 1e3 / requests;
+        }
+
         double perSecond() {
             return requests / seconds;
         }
@@ -200,7 +212,7 @@ class StatusLoadBenchmark {
         public String toString() {
             return String.format(
                     Locale.ROOT,
-                    "%-28s %,9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  max %7.2f ms  (%,d requests, %d errors, %.0f s)",
+                    "%-28s %,9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  max %7.2f ms  (%,d requests, %d errors, %.0f s; JVM CPU %.0f µs/request incl. generator)",
                     name,
                     perSecond(),
                     percentileMillis(50),
@@ -262,11 +274,13 @@ class StatusLoadBenchmark {
             threads.add(thread);
         }
         long started = System.nanoTime();
+        long cpuBefore = processCpuNanos();
         threads.forEach(Thread::start);
         Thread.sleep(seconds * 1000L);
         stop.set(true);
         done.await();
         double elapsed = (System.nanoTime() - started) / 1e9;
+        long cpu = processCpuNanos() - cpuBefore;
         long total = Arrays.stream(counts).asLongStream().sum();
         int recorded = 0;
         for (int c = 0; c < CONNECTIONS; c++) {
@@ -282,12 +296,23 @@ class StatusLoadBenchmark {
             }
             Arrays.sort(all);
         }
-        return new Measured(total, errors.get(), elapsed, all);
+        return new Measured(total, errors.get(), elapsed, cpu, all);
     }
 
-    private record Measured(long requests, long errors, double seconds, long[] sortedNanos) {
+    /**
+     * CPU time of this whole JVM (service, load generator, embedded broker): independent of how
+     * much of the machine other processes take, it tells what the service costs per request.
+     */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private record Measured(
+            long requests, long errors, double seconds, long cpuNanos, long[] sortedNanos) {
         Result named(String name) {
-            return new Result(name, requests, errors, seconds, sortedNanos);
+            return new Result(name, requests, errors, seconds, cpuNanos, sortedNanos);
         }
     }
 
@@ -387,7 +412,7 @@ class StatusLoadBenchmark {
         stop.set(true);
         background.join();
         long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
-        Result result = new Result("freshness", sorted.length, 0, 1, sorted);
+        Result result = new Result("freshness", sorted.length, 0, 1, 0, sorted);
         System.out.printf(
                 Locale.ROOT,
                 "=== UsageState publish -> changed GET /api/subscription/status, background %,.0f usage states/s ===%n"
