@@ -109,30 +109,50 @@ class StatusLoadBenchmark {
         }
     }
 
+    /** Half the users on PRO with usage, half FREE; records the broker refused are resent. */
     static void seed(List<String> users) {
-        try (KafkaProducer<String, Object> producer = TestKafka.producer()) {
-            for (int i = 0; i < users.size(); i++) {
-                String user = users.get(i);
-                if (i % 2 == 0) {
-                    producer.send(
-                            new ProducerRecord<>(
-                                    Topics.SUBSCRIPTION_STATE.name(),
-                                    user,
-                                    States.pro(user, States.NOVEMBER)));
-                    producer.send(
-                            new ProducerRecord<>(
-                                    Topics.USAGE_STATE.name(),
-                                    user,
-                                    States.usage(user, "PRO", States.NOVEMBER, 1_000L * i)));
-                } else {
-                    producer.send(
-                            new ProducerRecord<>(
-                                    Topics.USAGE_STATE.name(),
-                                    user,
-                                    States.usage(user, "FREE", null, i)));
-                }
+        List<ProducerRecord<String, Object>> pending = new ArrayList<>();
+        for (int i = 0; i < users.size(); i++) {
+            String user = users.get(i);
+            if (i % 2 == 0) {
+                pending.add(
+                        new ProducerRecord<>(
+                                Topics.SUBSCRIPTION_STATE.name(),
+                                user,
+                                States.pro(user, States.NOVEMBER)));
+                pending.add(
+                        new ProducerRecord<>(
+                                Topics.USAGE_STATE.name(),
+                                user,
+                                States.usage(user, "PRO", States.NOVEMBER, 1_000L * i)));
+            } else {
+                pending.add(
+                        new ProducerRecord<>(
+                                Topics.USAGE_STATE.name(),
+                                user,
+                                States.usage(user, "FREE", null, i)));
             }
-            producer.flush();
+        }
+        // Freshly created topics may still be electing leaders: resend what failed.
+        for (int attempt = 0; !pending.isEmpty() && attempt < 10; attempt++) {
+            List<ProducerRecord<String, Object>> failed =
+                    java.util.Collections.synchronizedList(new ArrayList<>());
+            try (KafkaProducer<String, Object> producer = TestKafka.producer()) {
+                for (ProducerRecord<String, Object> record : pending) {
+                    producer.send(
+                            record,
+                            (metadata, error) -> {
+                                if (error != null) {
+                                    failed.add(record);
+                                }
+                            });
+                }
+                producer.flush();
+            }
+            pending = new ArrayList<>(failed);
+        }
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException(pending.size() + " seed records could not be sent");
         }
     }
 
@@ -221,7 +241,8 @@ class StatusLoadBenchmark {
                     percentileMillis(100),
                     requests,
                     errors,
-                    seconds);
+                    seconds,
+                    cpuMicrosPerRequest());
         }
     }
 
