@@ -1,24 +1,49 @@
 package io.tokenmeter.dashboard.security;
 
+import io.tokenmeter.dashboard.DashboardProperties;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Health, metrics and the OpenAPI document are public; every API call needs a user's bearer JWT
- * (CONTRACT §3.6). Stateless: no session, no CSRF token (no cookies are used).
+ * Health, metrics, the OpenAPI document and the usage page's static files are public; every API
+ * call needs a user's bearer JWT (CONTRACT §3.6). Stateless: no session, no CSRF token (no cookies
+ * are used). Verified tokens are remembered until they expire ({@link CachingJwtDecoder}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain apiSecurity(
+            HttpSecurity http,
+            JwtDecoder userJwtDecoder,
+            JwtAuthenticationConverter converter,
+            DashboardProperties properties,
+            JsonMapper json)
+            throws Exception {
+        JwtDecoder decoder =
+                properties.tokenCacheSize() > 0
+                        ? new CachingJwtDecoder(
+                                userJwtDecoder,
+                                properties.tokenCacheSize(),
+                                properties.tokenCacheTtl(),
+                                Clock.systemUTC())
+                        : userJwtDecoder;
+        ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(json);
         return http.authorizeHttpRequests(
                         requests ->
                                 requests.requestMatchers(
+                                                "/",
+                                                "/index.html",
+                                                "/assets/**",
+                                                "/favicon.svg",
+                                                "/api/ui/config",
                                                 "/actuator/**",
                                                 "/v3/api-docs/**",
                                                 "/swagger-ui/**",
@@ -27,7 +52,15 @@ class SecurityConfiguration {
                                         .permitAll()
                                         .anyRequest()
                                         .authenticated())
-                .oauth2ResourceServer(server -> server.jwt(Customizer.withDefaults()))
+                .oauth2ResourceServer(
+                        server ->
+                                server.authenticationEntryPoint(entryPoint)
+                                        .jwt(
+                                                jwt ->
+                                                        jwt.decoder(decoder)
+                                                                .jwtAuthenticationConverter(
+                                                                        converter)))
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
                 .sessionManagement(
                         session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())

@@ -1,0 +1,15 @@
+package io.tokenmeter.dashboard.status;
+
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Builds the status core from its adapters. */
+@Configuration(proxyBeanMethods = false)
+class StatusConfiguration {
+
+    @Bean
+    StatusProjection statusProjection(StatusReadModel readModel, StatusChanges changes) {
+        return new StatusProjection(readModel, changes, Clock.systemUTC());
+    }
+}

@@ -1,0 +1,43 @@
+package io.tokenmeter.dashboard.status;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Keeps the status read model in step with the subscription and usage states the other services
+ * publish, and answers a user's status from it. Replaying both topics from the beginning into an
+ * empty read model yields the same rows: every apply keeps the newer of stored and incoming.
+ */
+public class StatusProjection {
+
+    private final StatusReadModel readModel;
+    private final StatusChanges changes;
+    private final Clock clock;
+
+    public StatusProjection(StatusReadModel readModel, StatusChanges changes, Clock clock) {
+        this.readModel = readModel;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    public void subscriptionsReported(List<SubscriptionSnapshot> snapshots) {
+        readModel.applySubscriptions(snapshots);
+        changes.changed(users(snapshots.stream().map(SubscriptionSnapshot::userId).toList()));
+    }
+
+    public void usageReported(List<UsageSnapshot> snapshots) {
+        readModel.applyUsage(snapshots);
+        changes.changed(users(snapshots.stream().map(UsageSnapshot::userId).toList()));
+    }
+
+    /** The user's status straight from the read model (callers cache it). */
+    public UserStatus statusOf(String userId) {
+        return UserStatus.of(userId, readModel.load(userId), clock.instant());
+    }
+
+    private static Set<String> users(List<String> ids) {
+        return new LinkedHashSet<>(ids);
+    }
+}

@@ -1,0 +1,20 @@
+package io.tokenmeter.dashboard.status;
+
+import java.util.List;
+
+/**
+ * Port: where the dashboard keeps its status read model. Applying is idempotent and order-proof: a
+ * snapshot older than the stored one (see {@link SubscriptionSnapshot#isAtLeastAsNewAs} and {@link
+ * UsageSnapshot#isAtLeastAsNewAs}) changes nothing.
+ */
+public interface StatusReadModel {
+
+    /** Applies the snapshots in order, all or none. */
+    void applySubscriptions(List<SubscriptionSnapshot> snapshots);
+
+    /** Applies the snapshots in order, all or none. */
+    void applyUsage(List<UsageSnapshot> snapshots);
+
+    /** What is stored for the user (case-sensitive id); {@link StoredState#NOTHING} if nothing. */
+    StoredState load(String userId);
+}

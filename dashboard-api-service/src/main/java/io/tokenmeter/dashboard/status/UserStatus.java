@@ -1,0 +1,88 @@
+package io.tokenmeter.dashboard.status;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What a user has used and has left (CONTRACT §3.3), joined from the subscription (tier, status,
+ * period, payment) and the usage count of the bucket that tier counts against.
+ *
+ * <p>Which count: on FREE the lifetime FREE bucket; on a paid tier the bucket of the subscription's
+ * current period. A paid period with no usage state yet is a new period nobody has used: 0. A user
+ * the dashboard has never heard of is FREE, status {@code free}, with 0 used.
+ *
+ * @param usagePercent used / limit × 100, rounded half-up to 2 decimals; above 100 on overage
+ * @param asOf the {@code updated_at} of the newest state the answer is based on; when there is
+ *     none, the time the answer was computed
+ */
+public record UserStatus(
+        String userId,
+        Tier tier,
+        String status,
+        long tokensUsed,
+        long monthlyLimit,
+        long remainingTokens,
+        double usagePercent,
+        boolean hasMonthlyReset,
+        Instant subscriptionStart,
+        Instant subscriptionEnd,
+        boolean paymentFailed,
+        Instant asOf) {
+
+    /** The {@code status} of a user without a subscription. */
+    public static final String FREE_STATUS = "free";
+
+    /**
+     * Joins what the read model holds for {@code userId}; {@code now} is used only without state.
+     */
+    public static UserStatus of(String userId, StoredState state, Instant now) {
+        Optional<SubscriptionSnapshot> subscription = state.subscription();
+        Tier tier = subscription.map(SubscriptionSnapshot::tier).orElse(Tier.FREE);
+        String bucket =
+                tier == Tier.FREE
+                        ? UsageSnapshot.FREE_BUCKET
+                        : UsageSnapshot.bucketOf(tier, subscription.get().periodStart());
+        Optional<UsageSnapshot> usage =
+                state.usage().stream().filter(u -> u.bucket().equals(bucket)).findFirst();
+
+        long used = usage.map(UsageSnapshot::tokensUsed).orElse(0L);
+        long limit = tier.limit();
+        Instant asOf =
+                latest(
+                        subscription.map(SubscriptionSnapshot::updatedAt),
+                        usage.map(UsageSnapshot::updatedAt));
+        boolean paid = tier != Tier.FREE;
+        return new UserStatus(
+                userId,
+                tier,
+                subscription.map(SubscriptionSnapshot::status).orElse(FREE_STATUS),
+                used,
+                limit,
+                Math.max(0, limit - used),
+                percent(used, limit),
+                tier.resetsEachPeriod(),
+                paid ? subscription.get().periodStart() : null,
+                paid ? subscription.get().periodEnd() : null,
+                subscription.map(SubscriptionSnapshot::paymentFailed).orElse(false),
+                asOf == null ? now : asOf);
+    }
+
+    static double percent(long used, long limit) {
+        return BigDecimal.valueOf(used)
+                .multiply(BigDecimal.valueOf(100))
+                .divide(BigDecimal.valueOf(limit), 2, RoundingMode.HALF_UP)
+                .doubleValue();
+    }
+
+    private static Instant latest(Optional<Instant> a, Optional<Instant> b) {
+        if (a.isEmpty()) {
+            return b.orElse(null);
+        }
+        if (b.isEmpty()) {
+            return a.get();
+        }
+        return a.get().isAfter(b.get()) ? a.get() : b.get();
+    }
+}

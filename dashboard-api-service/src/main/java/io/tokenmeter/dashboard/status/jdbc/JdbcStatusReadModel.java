@@ -1,0 +1,218 @@
+package io.tokenmeter.dashboard.status.jdbc;
+
+import io.tokenmeter.dashboard.status.StatusReadModel;
+import io.tokenmeter.dashboard.status.StoredState;
+import io.tokenmeter.dashboard.status.SubscriptionSnapshot;
+import io.tokenmeter.dashboard.status.Tier;
+import io.tokenmeter.dashboard.status.UsageSnapshot;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The status read model in PostgreSQL. Upserts are conditional ({@code ON CONFLICT … DO UPDATE …
+ * WHERE incoming >= stored}), so duplicates and older states change nothing; a batch is one
+ * transaction and one round trip.
+ */
+@Repository
+class JdbcStatusReadModel implements StatusReadModel {
+
+    private static final String UPSERT_SUBSCRIPTION =
+            """
+            INSERT INTO subscription_state AS s (user_id, tier, status, period_start, period_end,
+                payment_failed, updated_at, last_stripe_event_created)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET
+                tier = excluded.tier, status = excluded.status,
+                period_start = excluded.period_start, period_end = excluded.period_end,
+                payment_failed = excluded.payment_failed, updated_at = excluded.updated_at,
+                last_stripe_event_created = excluded.last_stripe_event_created
+            WHERE (excluded.last_stripe_event_created, excluded.updated_at)
+                >= (s.last_stripe_event_created, s.updated_at)
+            """;
+
+    /**
+     * One statement for a whole batch: the rows travel as arrays (timestamps as epoch milliseconds,
+     * exact), far cheaper than one statement per state at thousands a second.
+     */
+    private static final String UPSERT_USAGE =
+            """
+            INSERT INTO usage_state AS u (user_id, bucket, tier, period_start, period_end,
+                tokens_used, updated_at)
+            SELECT r.user_id, r.bucket, r.tier,
+                   timestamptz 'epoch' + r.period_start * interval '1 millisecond',
+                   timestamptz 'epoch' + r.period_end * interval '1 millisecond',
+                   r.tokens_used,
+                   timestamptz 'epoch' + r.updated_at * interval '1 millisecond'
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
+                        ?::bigint[])
+                AS r(user_id, bucket, tier, period_start, period_end, tokens_used, updated_at)
+            ON CONFLICT (user_id, bucket) DO UPDATE SET
+                tier = excluded.tier, period_start = excluded.period_start,
+                period_end = excluded.period_end, tokens_used = excluded.tokens_used,
+                updated_at = excluded.updated_at
+            WHERE (excluded.updated_at, excluded.tokens_used) >= (u.updated_at, u.tokens_used)
+            """;
+
+    /**
+     * The subscription and the usage buckets that can matter for it (FREE, and the subscription's
+     * current period) in one round trip; at least one row even when nothing is known.
+     */
+    private static final String LOAD =
+            """
+            SELECT s.tier, s.status, s.period_start, s.period_end, s.payment_failed,
+                   s.updated_at, s.last_stripe_event_created,
+                   u.tier AS u_tier, u.period_start AS u_period_start,
+                   u.period_end AS u_period_end, u.tokens_used, u.updated_at AS u_updated_at
+            FROM (SELECT ?::text AS user_id) k
+            LEFT JOIN subscription_state s ON s.user_id = k.user_id
+            LEFT JOIN usage_state u ON u.user_id = k.user_id
+                AND (u.bucket = 'free' OR u.period_start = s.period_start)
+            """;
+
+    private final JdbcTemplate jdbc;
+
+    JdbcStatusReadModel(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    @Transactional
+    public void applySubscriptions(List<SubscriptionSnapshot> snapshots) {
+        jdbc.batchUpdate(
+                UPSERT_SUBSCRIPTION,
+                snapshots,
+                snapshots.size(),
+                (PreparedStatement ps, SubscriptionSnapshot s) -> {
+                    ps.setString(1, s.userId());
+                    ps.setString(2, s.tier().name());
+                    ps.setString(3, s.status());
+                    ps.setObject(4, timestamp(s.periodStart()), Types.TIMESTAMP_WITH_TIMEZONE);
+                    ps.setObject(5, timestamp(s.periodEnd()), Types.TIMESTAMP_WITH_TIMEZONE);
+                    ps.setBoolean(6, s.paymentFailed());
+                    ps.setObject(7, timestamp(s.updatedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+                    ps.setObject(
+                            8,
+                            timestamp(s.lastStripeEventCreated()),
+                            Types.TIMESTAMP_WITH_TIMEZONE);
+                });
+    }
+
+    @Override
+    @Transactional
+    public void applyUsage(List<UsageSnapshot> snapshots) {
+        // One row per key and statement (ON CONFLICT cannot touch a row twice): keep the newest
+        // state of each bucket, which is what applying them one by one would leave.
+        Map<String, UsageSnapshot> newest = new LinkedHashMap<>();
+        for (UsageSnapshot snapshot : snapshots) {
+            newest.merge(
+                    snapshot.userId() + '\u0000' + snapshot.bucket(),
+                    snapshot,
+                    (stored, incoming) -> incoming.isAtLeastAsNewAs(stored) ? incoming : stored);
+        }
+        List<UsageSnapshot> rows = List.copyOf(newest.values());
+        int n = rows.size();
+        String[] users = new String[n];
+        String[] buckets = new String[n];
+        String[] tiers = new String[n];
+        Long[] periodStarts = new Long[n];
+        Long[] periodEnds = new Long[n];
+        Long[] tokens = new Long[n];
+        Long[] updatedAts = new Long[n];
+        for (int i = 0; i < n; i++) {
+            UsageSnapshot u = rows.get(i);
+            users[i] = u.userId();
+            buckets[i] = u.bucket();
+            tiers[i] = u.tier().name();
+            periodStarts[i] = millis(u.periodStart());
+            periodEnds[i] = millis(u.periodEnd());
+            tokens[i] = u.tokensUsed();
+            updatedAts[i] = u.updatedAt().toEpochMilli();
+        }
+        jdbc.execute(
+                (ConnectionCallback<Void>)
+                        connection -> {
+                            try (PreparedStatement ps = connection.prepareStatement(UPSERT_USAGE)) {
+                                ps.setArray(1, connection.createArrayOf("text", users));
+                                ps.setArray(2, connection.createArrayOf("text", buckets));
+                                ps.setArray(3, connection.createArrayOf("text", tiers));
+                                ps.setArray(4, connection.createArrayOf("bigint", periodStarts));
+                                ps.setArray(5, connection.createArrayOf("bigint", periodEnds));
+                                ps.setArray(6, connection.createArrayOf("bigint", tokens));
+                                ps.setArray(7, connection.createArrayOf("bigint", updatedAts));
+                                ps.executeUpdate();
+                            }
+                            return null;
+                        });
+    }
+
+    private static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+
+    @Override
+    public StoredState load(String userId) {
+        return jdbc.query(
+                LOAD,
+                (ResultSet rs) -> {
+                    SubscriptionSnapshot subscription = null;
+                    List<UsageSnapshot> usage = new ArrayList<>();
+                    while (rs.next()) {
+                        if (subscription == null && rs.getString("tier") != null) {
+                            subscription = subscription(userId, rs);
+                        }
+                        if (rs.getString("u_tier") != null) {
+                            usage.add(usage(userId, rs));
+                        }
+                    }
+                    return new StoredState(Optional.ofNullable(subscription), usage);
+                },
+                userId);
+    }
+
+    private static SubscriptionSnapshot subscription(String userId, ResultSet rs)
+            throws SQLException {
+        return new SubscriptionSnapshot(
+                userId,
+                Tier.named(rs.getString("tier")),
+                rs.getString("status"),
+                instant(rs, "period_start"),
+                instant(rs, "period_end"),
+                rs.getBoolean("payment_failed"),
+                instant(rs, "updated_at"),
+                instant(rs, "last_stripe_event_created"));
+    }
+
+    private static UsageSnapshot usage(String userId, ResultSet rs) throws SQLException {
+        return new UsageSnapshot(
+                userId,
+                Tier.named(rs.getString("u_tier")),
+                instant(rs, "u_period_start"),
+                instant(rs, "u_period_end"),
+                rs.getLong("tokens_used"),
+                instant(rs, "u_updated_at"));
+    }
+
+    /** timestamptz travels as an OffsetDateTime: no dependence on the JVM's time zone. */
+    static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}
