@@ -59,6 +59,31 @@ class CheckoutIntegrationTests {
     }
 
     @Test
+    void letsTheFrontEndsOriginCallCheckoutFromTheBrowserAndNoOtherOrigin() {
+        HttpResponse<String> allowed = preflight("https://app.example.test");
+        HttpResponse<String> refused = preflight("https://evil.example.test");
+
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
+                .hasValue("https://app.example.test");
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Headers").orElse(""))
+                .containsIgnoringCase("authorization");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    private HttpResponse<String> preflight(String origin) {
+        TestHttp http = new TestHttp(port);
+        return http.send(
+                http.request("/api/subscription/checkout/pro")
+                        .header("Origin", origin)
+                        .header("Access-Control-Request-Method", "GET")
+                        .header("Access-Control-Request-Headers", "authorization")
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .build());
+    }
+
+    @Test
     void createsASubscriptionCheckoutForTheTiersPriceCarryingTheUser() {
         HttpResponse<String> response = get("/api/subscription/checkout/Pro", "u_checkout");
 
