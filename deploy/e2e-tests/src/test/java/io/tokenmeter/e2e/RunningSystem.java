@@ -31,6 +31,7 @@ final class RunningSystem implements AutoCloseable {
 
     private final Map<String, String> environment;
     private final Path logs;
+    private TestDatabase database;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final List<ServiceProcess> extra = new ArrayList<>();
 
@@ -53,6 +54,15 @@ final class RunningSystem implements AutoCloseable {
         return shared;
     }
 
+    /** {@link #shared()} for helpers that cannot throw checked exceptions. */
+    static RunningSystem current() {
+        try {
+            return shared();
+        } catch (Exception e) {
+            throw new IllegalStateException("the system did not start", e);
+        }
+    }
+
     /** Starts all four services and waits until each is ready. */
     static RunningSystem start(Class<?> owner) throws Exception {
         TestDatabase database = TestInfrastructure.createDatabase(owner);
@@ -73,6 +83,7 @@ final class RunningSystem implements AutoCloseable {
                 Files.createDirectories(
                         Path.of("target", "e2e-logs", owner.getSimpleName()).toAbsolutePath());
         RunningSystem system = new RunningSystem(Map.copyOf(environment), logs);
+        system.database = database;
         try {
             for (ServiceProcess.Definition definition : ServiceProcess.ALL) {
                 system.services.put(definition.name(), system.launch(definition.name(), ""));
@@ -92,6 +103,28 @@ final class RunningSystem implements AutoCloseable {
 
     ServiceProcess process(String service) {
         return services.get(service);
+    }
+
+    /** The database the services share. */
+    TestDatabase database() {
+        return database;
+    }
+
+    /** The environment every service gets: broker, database, secrets. */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Stops a service gracefully (its consumer group is left with no members). */
+    void stop(String service) {
+        services.get(service).close();
+    }
+
+    /** Starts a stopped service again, on a new port, and waits until it is ready. */
+    void restart(String service) throws Exception {
+        ServiceProcess instance = launch(service, "-restarted-" + System.nanoTime());
+        services.put(service, instance);
+        awaitReady(List.of(instance));
     }
 
     /** Starts one more instance of a service (same consumer group), ready when this returns. */
@@ -138,7 +171,13 @@ final class RunningSystem implements AutoCloseable {
 
     @Override
     public void close() {
-        extra.forEach(ServiceProcess::close);
-        services.values().forEach(ServiceProcess::close);
+        // In parallel: each process gets its graceful stop, and the JVM exits in seconds.
+        List<ServiceProcess> all = new ArrayList<>(extra);
+        all.addAll(services.values());
+        CompletableFuture.allOf(
+                        all.stream()
+                                .map(process -> CompletableFuture.runAsync(process::close))
+                                .toArray(CompletableFuture[]::new))
+                .join();
     }
 }

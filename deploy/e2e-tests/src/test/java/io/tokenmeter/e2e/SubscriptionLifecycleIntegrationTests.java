@@ -236,7 +236,7 @@ class SubscriptionLifecycleIntegrationTests {
     static void deliver(StripeEvent event) {
         StripeEvent.SignedDelivery delivery =
                 event.signedWith(RunningSystem.WEBHOOK_SECRET, Instant.now());
-        TestHttp ingress = new TestHttp(system.port("webhook-ingress-service"));
+        TestHttp ingress = new TestHttp(RunningSystem.current().port("webhook-ingress-service"));
         HttpResponse<String> response =
                 ingress.send(
                         ingress.request("/api/subscription/webhook")
@@ -262,10 +262,10 @@ class SubscriptionLifecycleIntegrationTests {
     }
 
     static TestHttp dashboard() {
-        return new TestHttp(system.port("dashboard-api-service"));
+        return new TestHttp(RunningSystem.current().port("dashboard-api-service"));
     }
 
     static TestHttp metering() {
-        return new TestHttp(system.port("usage-metering-service"));
+        return new TestHttp(RunningSystem.current().port("usage-metering-service"));
     }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class Ops {
 
-    static final int OK = 0;
+    public static final int OK = 0;
     static final int REFUSED = 1;
     static final int USAGE = 2;
 
@@ -32,7 +32,8 @@ public final class Ops {
         System.exit(run(Arrays.asList(args), System.getenv(), System.out));
     }
 
-    static int run(List<String> args, Map<String, String> environment, PrintStream out) {
+    /** Runs one command; the environment stands in for the process environment. */
+    public static int run(List<String> args, Map<String, String> environment, PrintStream out) {
         Arguments arguments;
         try {
             arguments = Arguments.parse(args);

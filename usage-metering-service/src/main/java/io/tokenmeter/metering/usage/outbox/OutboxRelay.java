@@ -165,7 +165,8 @@ public class OutboxRelay implements SmartLifecycle {
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig);
         try {
             producer.initTransactions();
-            long watermark = recover();
+            String epoch = jdbc.queryForObject("select epoch from outbox_epoch", String.class);
+            long watermark = recover(epoch);
             while (running) {
                 List<Row> rows =
                         jdbc.query(
@@ -195,7 +196,7 @@ public class OutboxRelay implements SmartLifecycle {
                     producer.send(record);
                 }
                 producer.sendOffsetsToTransaction(
-                        Map.of(PROGRESS, new OffsetAndMetadata(last)),
+                        Map.of(PROGRESS, new OffsetAndMetadata(last, epoch)),
                         new ConsumerGroupMetadata(relayId));
                 producer.commitTransaction();
                 watermark = last;
@@ -208,8 +209,12 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    /** The highest outbox id whose Kafka transaction committed; rows up to it are removed. */
-    private long recover() throws Exception {
+    /**
+     * The highest outbox id of this schema's epoch whose Kafka transaction committed; rows up to it
+     * are removed. Progress recorded under another epoch (a schema since dropped and rebuilt) says
+     * nothing about these rows: the relay then starts from the beginning.
+     */
+    private long recover(String epoch) throws Exception {
         Map<String, Object> adminConfig =
                 Map.of(
                         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -222,7 +227,8 @@ public class OutboxRelay implements SmartLifecycle {
                             .partitionsToOffsetAndMetadata()
                             .get(30, TimeUnit.SECONDS)
                             .get(PROGRESS);
-            long committed = progress == null ? 0 : progress.offset();
+            long committed =
+                    progress == null || !epoch.equals(progress.metadata()) ? 0 : progress.offset();
             int removed = jdbc.update("delete from outbox where id <= ?", committed);
             log.info(
                     "outbox relay {} resumes after id {} ({} already relayed rows removed)",

@@ -1,0 +1,182 @@
+package io.tokenmeter.e2e;
+
+import static io.tokenmeter.e2e.SubscriptionLifecycleIntegrationTests.assertStatus;
+import static io.tokenmeter.e2e.SubscriptionLifecycleIntegrationTests.deliver;
+import static io.tokenmeter.e2e.SubscriptionLifecycleIntegrationTests.publish;
+import static io.tokenmeter.e2e.SubscriptionLifecycleIntegrationTests.session;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tokenmeter.ops.Ops;
+import io.tokenmeter.schemas.Topics;
+import io.tokenmeter.testsupport.TestDatabase;
+import io.tokenmeter.testsupport.TestKafka;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code ops replay --from earliest} on each service of the running system: stop it, rebuild its
+ * state from its input topics into an empty schema, start it, and its state equals what it was
+ * (CONTRACT rule 7). Compared: every table of the service's schema, except the outbox (transient)
+ * and columns that record wall-clock time or row versions.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplayIntegrationTests {
+
+    static final Set<String> VOLATILE_COLUMNS =
+            Set.of("updated_at", "processed_at", "created_at", "crossed_at", "version", "id");
+
+    static RunningSystem system;
+    static String user;
+
+    @BeforeAll
+    static void seed() throws Exception {
+        system = RunningSystem.shared();
+        user = "u_replay_" + System.nanoTime();
+        StripeScript stripe = new StripeScript(user);
+        Instant start = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+        Instant end = start.plus(Duration.ofDays(30));
+        publish(session(user, start.minus(Duration.ofDays(1)), 7_000));
+        deliver(stripe.checkoutCompleted(start));
+        deliver(
+                stripe.subscription(
+                        "customer.subscription.created",
+                        RunningSystem.PRICE_ESSENTIEL,
+                        "active",
+                        start,
+                        end,
+                        start.plusSeconds(1)));
+        publish(session(user, start.plus(Duration.ofDays(1)), 11_000));
+        publish(session(user, start.plus(Duration.ofDays(2)), 13_000));
+        assertStatus(
+                user,
+                status -> {
+                    assertThat(status.get("tier").asString()).isEqualTo("ESSENTIEL");
+                    assertThat(status.get("tokens_used").asLong()).isEqualTo(24_000);
+                });
+    }
+
+    @Test
+    @Order(1)
+    void rebuildsTheSubscriptionService() throws Exception {
+        rebuildsToTheSameState("subscription-service", "subscription");
+    }
+
+    @Test
+    @Order(2)
+    void rebuildsTheMeteringServiceAndPublishesWhatItRederives() throws Exception {
+        long costsBefore = sessionCostsOf(user);
+
+        rebuildsToTheSameState("usage-metering-service", "metering");
+
+        // The rebuilt schema starts a new outbox: its records reach Kafka again, none swallowed.
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(sessionCostsOf(user)).isEqualTo(2 * costsBefore));
+    }
+
+    @Test
+    @Order(3)
+    void rebuildsTheDashboard() throws Exception {
+        rebuildsToTheSameState("dashboard-api-service", "dashboard");
+        assertStatus(
+                user, status -> assertThat(status.get("tokens_used").asLong()).isEqualTo(24_000));
+    }
+
+    private static void rebuildsToTheSameState(String service, String schema) throws Exception {
+        Map<String, List<String>> before = dump(schema);
+        assertThat(before.values())
+                .as("state to rebuild")
+                .anySatisfy(rows -> assertThat(rows).isNotEmpty());
+
+        system.stop(service);
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int status =
+                Ops.run(
+                        List.of("replay", "--service", service, "--from", "earliest"),
+                        system.environment(),
+                        new PrintStream(output, true, StandardCharsets.UTF_8));
+        assertThat(status).as(output.toString(StandardCharsets.UTF_8)).isEqualTo(Ops.OK);
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("dropped schema " + schema);
+        system.restart(service);
+
+        await().atMost(Duration.ofSeconds(120))
+                .untilAsserted(() -> assertThat(dump(schema)).isEqualTo(before));
+    }
+
+    private static long sessionCostsOf(String user) {
+        return TestKafka.readAll(Topics.SESSION_COST).stream()
+                .filter(record -> user.equals(record.key()))
+                .count();
+    }
+
+    /** Every table's rows as sorted text, outbox tables and volatile columns left out. */
+    private static Map<String, List<String>> dump(String schema) throws SQLException {
+        TestDatabase database = system.database();
+        Map<String, List<String>> tables = new TreeMap<>();
+        try (Connection connection =
+                DriverManager.getConnection(
+                        database.jdbcUrl(), database.username(), database.password())) {
+            Map<String, List<String>> columns = new TreeMap<>();
+            try (Statement statement = connection.createStatement();
+                    ResultSet rs =
+                            statement.executeQuery(
+                                    "SELECT table_name, column_name FROM information_schema.columns"
+                                            + " WHERE table_schema = '"
+                                            + schema
+                                            + "'"
+                                            + " ORDER BY table_name, ordinal_position")) {
+                while (rs.next()) {
+                    String table = rs.getString(1);
+                    String column = rs.getString(2);
+                    if (!table.contains("outbox")
+                            && !table.startsWith("flyway")
+                            && !VOLATILE_COLUMNS.contains(column)) {
+                        columns.computeIfAbsent(table, t -> new ArrayList<>()).add(column);
+                    }
+                }
+            }
+            for (Map.Entry<String, List<String>> table : columns.entrySet()) {
+                List<String> rows = new ArrayList<>();
+                String select =
+                        "SELECT concat_ws('|', "
+                                + String.join(
+                                        ", ",
+                                        table.getValue().stream()
+                                                .map(c -> "coalesce(" + c + "::text, '∅')")
+                                                .toList())
+                                + ") FROM "
+                                + schema
+                                + "."
+                                + table.getKey();
+                try (Statement statement = connection.createStatement();
+                        ResultSet rs = statement.executeQuery(select)) {
+                    while (rs.next()) {
+                        rows.add(rs.getString(1));
+                    }
+                }
+                rows.sort(null);
+                tables.put(table.getKey(), rows);
+            }
+        }
+        return tables;
+    }
+}
