@@ -1,5 +1,6 @@
 package io.tokenmeter.subscription.security;
 
+import io.tokenmeter.platform.security.ProblemAuthenticationEntryPoint;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

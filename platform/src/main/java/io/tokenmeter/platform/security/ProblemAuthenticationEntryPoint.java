@@ -1,4 +1,4 @@
-package io.tokenmeter.dashboard.security;
+package io.tokenmeter.platform.security;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,13 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
  * with the RFC 6750 {@code WWW-Authenticate} header. The detail says what is wrong, never echoing
  * the token.
  */
-final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
+public final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
     private final BearerTokenAuthenticationEntryPoint bearer =
             new BearerTokenAuthenticationEntryPoint();
     private final JsonMapper json;
 
-    ProblemAuthenticationEntryPoint(JsonMapper json) {
+    public ProblemAuthenticationEntryPoint(JsonMapper json) {
         this.json = json;
     }
 
