@@ -7,22 +7,28 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.tokenmeter.dashboard.DashboardProperties;
 import io.tokenmeter.dashboard.status.StatusChanges;
 import io.tokenmeter.dashboard.status.UserStatus;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Status answers in memory, by user id, with their ETag. The consumers evict a user as soon as the
- * read model has committed a change for them. Caffeine makes an eviction that races a load of the
- * same user wait for that load and then drop its result, so a load that read the database before
- * the commit can never be left behind in the cache.
+ * Status answers in memory, by user id, serialized once with their ETag. The consumers evict a user
+ * as soon as the read model has committed a change for them. Caffeine makes an eviction that races
+ * a load of the same user wait for that load and then drop its result, so a load that read the
+ * database before the commit can never be left behind in the cache.
  */
 @Component
 class StatusCache implements StatusChanges {
 
     private final Cache<String, CachedStatus> cache;
+    private final JsonMapper json;
 
-    StatusCache(DashboardProperties properties, MeterRegistry registry) {
+    StatusCache(DashboardProperties properties, MeterRegistry registry, JsonMapper json) {
+        this.json = json;
         this.cache =
                 Caffeine.newBuilder()
                         .maximumSize(properties.statusCacheSize())
@@ -33,7 +39,7 @@ class StatusCache implements StatusChanges {
     }
 
     CachedStatus get(String userId, Function<String, UserStatus> load) {
-        return cache.get(userId, id -> CachedStatus.of(load.apply(id)));
+        return cache.get(userId, id -> CachedStatus.of(json, load.apply(id)));
     }
 
     @Override
@@ -41,13 +47,24 @@ class StatusCache implements StatusChanges {
         cache.invalidateAll(userIds);
     }
 
-    /** An answer and its strong ETag, computed once per change. */
-    record CachedStatus(StatusDocument document, String etag) {
+    /**
+     * An answer as the bytes sent, and its strong ETag (a digest of those bytes), computed once per
+     * change: serializing per request was a third of a cached request's CPU.
+     */
+    record CachedStatus(byte[] body, String etag) {
 
-        static CachedStatus of(UserStatus status) {
-            StatusDocument document = StatusDocument.of(status);
-            return new CachedStatus(
-                    document, "\"" + Integer.toHexString(document.hashCode()) + "\"");
+        static CachedStatus of(JsonMapper json, UserStatus status) {
+            byte[] body = json.writeValueAsBytes(StatusDocument.of(status));
+            return new CachedStatus(body, "\"" + digest(body) + "\"");
+        }
+
+        private static String digest(byte[] body) {
+            try {
+                byte[] sha = MessageDigest.getInstance("SHA-256").digest(body);
+                return HexFormat.of().formatHex(sha, 0, 16);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
         }
     }
 }

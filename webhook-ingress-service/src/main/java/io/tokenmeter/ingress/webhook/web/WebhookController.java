@@ -12,6 +12,7 @@ import io.tokenmeter.ingress.webhook.WebhookOutcome.Unavailable;
 import io.tokenmeter.ingress.webhook.config.WebhookProperties;
 import io.tokenmeter.ingress.webhook.web.WebhookMetrics.Outcome;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
@@ -64,6 +65,7 @@ class WebhookController {
     @PostMapping("/api/subscription/webhook")
     ResponseEntity<?> receive(
             HttpServletRequest request,
+            HttpServletResponse response,
             @RequestHeader(name = "Stripe-Signature", required = false) String signature)
             throws IOException {
         if (!isUtf8Json(request.getContentType())) {
@@ -88,10 +90,15 @@ class WebhookController {
         WebhookOutcome outcome = ingress.receive(body, signature);
         if (outcome instanceof Accepted accepted) {
             metrics.count(Outcome.ACCEPTED, accepted.event().type());
-            return ResponseEntity.ok()
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .contentLength(RECEIVED.length)
-                    .body(RECEIVED);
+            // Written directly: content negotiation and the message converters cost about a tenth
+            // of the request's CPU for a constant answer
+            // (docs/benchmarks/webhook-ingress-service.md).
+            // A null ResponseEntity tells Spring MVC the response is complete.
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            response.setContentLength(RECEIVED.length);
+            response.getOutputStream().write(RECEIVED);
+            return null;
         }
         if (outcome instanceof Unavailable unavailable) {
             metrics.count(Outcome.UNAVAILABLE, unavailable.facts().type());
