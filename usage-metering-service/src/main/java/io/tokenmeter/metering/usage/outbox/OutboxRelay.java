@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -59,6 +60,8 @@ public class OutboxRelay implements SmartLifecycle {
     private static final long RELAY_LOCK = 0x6f7574626f78L;
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REMOVAL_INTERVAL = Duration.ofSeconds(1);
+    private static final long VACUUM_AFTER_ROWS = 200_000;
 
     private final JdbcTemplate jdbc;
     private final DataSource dataSource;
@@ -69,6 +72,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final Counter relayed;
     private final Object signal = new Object();
     private boolean signalled;
+    private long removedSinceVacuum;
     private volatile boolean running;
     private Thread thread;
 
@@ -167,6 +171,8 @@ public class OutboxRelay implements SmartLifecycle {
             producer.initTransactions();
             String epoch = jdbc.queryForObject("select epoch from outbox_epoch", String.class);
             long watermark = recover(epoch);
+            long removed = watermark;
+            long lastRemoval = System.nanoTime();
             while (running) {
                 List<Row> rows =
                         jdbc.query(
@@ -181,6 +187,7 @@ public class OutboxRelay implements SmartLifecycle {
                                 watermark,
                                 batchSize);
                 if (rows.isEmpty()) {
+                    removed = removeRelayed(watermark, removed);
                     await(idlePoll);
                     continue;
                 }
@@ -200,13 +207,58 @@ public class OutboxRelay implements SmartLifecycle {
                         new ConsumerGroupMetadata(relayId));
                 producer.commitTransaction();
                 watermark = last;
-                jdbc.update("delete from outbox where id <= ?", last);
                 relayed.increment(rows.size());
+                if (System.nanoTime() - lastRemoval >= REMOVAL_INTERVAL.toNanos()) {
+                    removed = removeRelayed(watermark, removed);
+                    lastRemoval = System.nanoTime();
+                }
             }
         } finally {
             // Aborts an open transaction; bounded, so that shutdown never hangs on a lost broker.
             producer.close(CLOSE_TIMEOUT);
         }
+    }
+
+    /**
+     * Deletes the rows relayed up to {@code watermark} (if any are left) and returns the new
+     * removal mark. Relayed rows are only garbage: the relay's progress lives in Kafka, and a row
+     * left behind by a crash is deleted by {@link #recover} on the next start. So the delete runs
+     * at most once per {@link #REMOVAL_INTERVAL} while busy (a delete per relay batch was a fifth
+     * of PostgreSQL's time under load), and it does not wait for its WAL flush ({@code
+     * synchronous_commit = off}: losing it in a database crash loses nothing).
+     */
+    private long removeRelayed(long watermark, long removed) {
+        if (watermark <= removed) {
+            return removed;
+        }
+        jdbc.execute(
+                (ConnectionCallback<Integer>)
+                        connection -> {
+                            boolean autoCommit = connection.getAutoCommit();
+                            connection.setAutoCommit(false);
+                            try (Statement statement = connection.createStatement()) {
+                                statement.execute("set local synchronous_commit = off");
+                                int deleted =
+                                        statement.executeUpdate(
+                                                "delete from outbox where id <= " + watermark);
+                                connection.commit();
+                                removedSinceVacuum += deleted;
+                                return deleted;
+                            } catch (SQLException e) {
+                                connection.rollback();
+                                throw e;
+                            } finally {
+                                connection.setAutoCommit(autoCommit);
+                            }
+                        });
+        if (removedSinceVacuum >= VACUUM_AFTER_ROWS) {
+            // Every relayed row becomes a dead tuple. Autovacuum would reclaim them, but it can be
+            // off (it is on the development machines), and an outbox that only grows makes every
+            // relay query slower. A plain VACUUM never blocks the writers.
+            jdbc.execute("vacuum outbox");
+            removedSinceVacuum = 0;
+        }
+        return watermark;
     }
 
     /**
