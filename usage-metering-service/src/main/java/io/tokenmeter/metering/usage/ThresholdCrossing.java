@@ -21,9 +21,9 @@ public record ThresholdCrossing(
     public static final List<Integer> THRESHOLDS = List.of(70, 90, 100);
 
     /**
-     * The thresholds a bucket's total reached with its last change (announced only if never
+     * The thresholds a bucket's total crossed with its last change (announced only if never
      * announced before). Thresholds already reached before the change were recorded in the
-     * transaction that reached them.
+     * transaction that reached them, unless they were held back ({@link Thresholds}).
      */
     public static List<ThresholdCrossing> reachedBy(BucketTotal total, Instant at) {
         long limit = total.tier().limit();
@@ -43,6 +43,18 @@ public record ThresholdCrossing(
             }
         }
         return reached;
+    }
+
+    /**
+     * Every threshold a bucket's total reaches, whatever it was before: for a total recomputed from
+     * scratch, or one whose crossings were held back. Those recorded before are not announced
+     * again.
+     */
+    public static List<ThresholdCrossing> allReachedBy(BucketTotal total, Instant at) {
+        return reachedBy(
+                new BucketTotal(
+                        total.userId(), total.periodStart(), total.tier(), total.tokens(), 0),
+                at);
     }
 
     /** tokens / limit >= percent / 100, in integers (no overflow below ~9e16 tokens). */

@@ -18,9 +18,9 @@ import java.util.TreeMap;
  * answers quota questions.
  *
  * <p>A batch of sessions is one transaction: sessions not yet in the ledger are counted, their
- * buckets' totals grow by one write per bucket, newly reached thresholds are recorded, and the
- * resulting events are handed to {@link UsageEvents} in the same transaction. Redelivered or
- * replayed sessions find themselves in the ledger and change nothing.
+ * buckets' totals grow by one write per bucket, newly reached thresholds are recorded (by the rule
+ * of {@link Thresholds}), and the resulting events are handed to {@link UsageEvents} in the same
+ * transaction. Redelivered or replayed sessions find themselves in the ledger and change nothing.
  */
 public final class UsageMeter {
 
@@ -70,13 +70,15 @@ public final class UsageMeter {
                                     .toList();
                     Instant now = clock.instant();
                     List<BucketTotal> totals = store.addToTotals(counted);
-                    List<ThresholdCrossing> crossings = announceable(totals, now);
                     Set<String> users = new LinkedHashSet<>();
                     counted.forEach(session -> users.add(session.userId()));
+                    // Read before the thresholds: it carries each user's plan, which decides
+                    // whether FREE crossings are held back (no query of its own for that).
+                    Map<String, UsageSnapshot> usage = store.currentUsage(users);
                     events.publish(
                             counted.stream().map(this::price).toList(),
-                            List.copyOf(store.currentUsage(users).values()),
-                            crossings,
+                            List.copyOf(usage.values()),
+                            record(Thresholds.crossedByMetering(totals, usage, now)),
                             now);
                     return new Metered(sessions.size(), counted.size());
                 });
@@ -85,7 +87,9 @@ public final class UsageMeter {
     /**
      * Takes in subscription states. A state that changes which period some time belongs to moves
      * the affected user's usage between buckets, recomputed from the ledger, so that sessions that
-     * arrived before the state that opens their period end up in it.
+     * arrived before the state that opens their period end up in it. A user left on FREE has their
+     * FREE total evaluated against every threshold, so that crossings held back while they were on
+     * a paid plan are announced now.
      */
     public void applySubscriptionChanges(List<SubscriptionChange> changes) {
         if (changes.isEmpty()) {
@@ -99,7 +103,7 @@ public final class UsageMeter {
         transactions.inTransaction(
                 () -> {
                     Instant now = clock.instant();
-                    List<ThresholdCrossing> crossings = new ArrayList<>();
+                    List<BucketTotal> recomputed = new ArrayList<>();
                     Set<String> changedUsers = new LinkedHashSet<>();
                     byUser.forEach(
                             (user, userChanges) -> {
@@ -114,18 +118,19 @@ public final class UsageMeter {
                                 BillingHistory history =
                                         BillingHistory.derive(store.subscriptionChanges(user));
                                 if (!history.segments().equals(store.segments(user))) {
-                                    crossings.addAll(
-                                            announceable(
-                                                    store.replaceSegments(user, history.segments()),
-                                                    now));
+                                    recomputed.addAll(
+                                            store.replaceSegments(user, history.segments()));
                                 }
                                 store.savePlan(user, history.current());
                             });
                     if (!changedUsers.isEmpty()) {
+                        Map<String, UsageSnapshot> usage = store.currentUsage(changedUsers);
                         events.publish(
                                 List.of(),
-                                List.copyOf(store.currentUsage(changedUsers).values()),
-                                crossings,
+                                List.copyOf(usage.values()),
+                                record(
+                                        Thresholds.reachedAfterStateChanges(
+                                                recomputed, usage.values(), now)),
                                 now);
                     }
                     return null;
@@ -137,10 +142,9 @@ public final class UsageMeter {
         return store.currentUsage(List.of(userId)).get(userId);
     }
 
-    private List<ThresholdCrossing> announceable(List<BucketTotal> totals, Instant now) {
-        List<ThresholdCrossing> reached = new ArrayList<>();
-        totals.forEach(total -> reached.addAll(ThresholdCrossing.reachedBy(total, now)));
-        return reached.isEmpty() ? List.of() : store.recordCrossings(reached);
+    /** Records the candidates never recorded before and returns those: the ones to announce. */
+    private List<ThresholdCrossing> record(List<ThresholdCrossing> candidates) {
+        return candidates.isEmpty() ? List.of() : store.recordCrossings(candidates);
     }
 
     PricedSession price(SessionUsage session) {

@@ -143,6 +143,116 @@ class MeteringIntegrationTests {
     }
 
     @Test
+    void announcesNoFreeThresholdForSessionsOfARenewedPeriodMeteredBeforeTheRenewalsState() {
+        sendState(paid("PRO", NOV, DEC, NOV));
+        await().untilAsserted(
+                        () -> assertThat(quota(user).get("tier").asString()).isEqualTo("PRO"));
+
+        // The renewal race: December's first sessions are metered before December's state, so
+        // they fall into time no known period claims and count as FREE until it arrives. Each
+        // would cross a FREE threshold (70, 90, 100 % of 100K).
+        sendSession(
+                session("dec-a-" + user)
+                        .user(user)
+                        .completedAt(day(2, DEC))
+                        .tokens(75_000)
+                        .build());
+        sendSession(
+                session("dec-b-" + user)
+                        .user(user)
+                        .completedAt(day(3, DEC))
+                        .tokens(20_000)
+                        .build());
+        sendSession(
+                session("dec-c-" + user)
+                        .user(user)
+                        .completedAt(day(4, DEC))
+                        .tokens(4_405_000)
+                        .build());
+        await().untilAsserted(
+                        () ->
+                                assertThat(bucketTotals(user))
+                                        .containsEntry("-infinity", 4_500_000L));
+        awaitOutboxRelayed();
+        assertThat(records(Topics.USAGE_THRESHOLD, user)).isEmpty();
+
+        sendState(paid("PRO", DEC, JAN, DEC));
+
+        // Everything published before this crossing is visible once it is (relayed in order).
+        await().untilAsserted(() -> assertThat(records(Topics.USAGE_THRESHOLD, user)).isNotEmpty());
+        assertThat(records(Topics.USAGE_THRESHOLD, user))
+                .singleElement()
+                .satisfies(
+                        crossed -> {
+                            assertThat(crossed.getPeriodStart()).isEqualTo(DEC);
+                            assertThat(crossed.getThresholdPercent()).isEqualTo(70);
+                            assertThat(crossed.getTokensUsed()).isEqualTo(4_500_000);
+                            assertThat(crossed.getLimit()).isEqualTo(6_000_000);
+                        });
+        JsonNode quota = quota(user);
+        assertThat(quota.get("period_start").asString()).isEqualTo("2026-12-01T00:00:00Z");
+        assertThat(quota.get("tokens_used").asLong()).isEqualTo(4_500_000);
+        assertThat(bucketTotals(user)).containsOnlyKeys("2026-12-01");
+    }
+
+    @Test
+    void announcesHeldBackFreeThresholdsOnceWhenThePaidUserIsDowngraded() {
+        sendState(paid("PRO", NOV, DEC, NOV));
+        await().untilAsserted(
+                        () -> assertThat(quota(user).get("tier").asString()).isEqualTo("PRO"));
+        sendSession(
+                session("dec-a-" + user)
+                        .user(user)
+                        .completedAt(day(2, DEC))
+                        .tokens(75_000)
+                        .build());
+        sendSession(
+                session("dec-b-" + user)
+                        .user(user)
+                        .completedAt(day(3, DEC))
+                        .tokens(20_000)
+                        .build());
+        await().untilAsserted(
+                        () -> assertThat(bucketTotals(user)).containsEntry("-infinity", 95_000L));
+        awaitOutboxRelayed();
+        assertThat(records(Topics.USAGE_THRESHOLD, user)).isEmpty();
+
+        // No renewal: the subscription ends, and the user is on FREE with what they used since.
+        sendState(free(day(4, DEC)));
+
+        await().untilAsserted(
+                        () ->
+                                assertThat(records(Topics.USAGE_THRESHOLD, user))
+                                        .extracting(UsageThresholdCrossed::getThresholdPercent)
+                                        .containsExactly(70, 90));
+        assertThat(records(Topics.USAGE_THRESHOLD, user))
+                .allSatisfy(
+                        crossed -> {
+                            assertThat(crossed.getPeriodStart()).isNull();
+                            assertThat(crossed.getTokensUsed()).isEqualTo(95_000);
+                            assertThat(crossed.getLimit()).isEqualTo(100_000);
+                        });
+
+        // Another FREE state (the same one again, and a later one) re-evaluates and finds both
+        // recorded; the next session crosses the last threshold as usual.
+        sendState(free(day(4, DEC)));
+        sendState(state("FREE", "canceled", null, null, day(6, DEC)));
+        sendSession(
+                session("dec-c-" + user).user(user).completedAt(day(7, DEC)).tokens(5_000).build());
+
+        await().untilAsserted(
+                        () ->
+                                assertThat(records(Topics.USAGE_THRESHOLD, user))
+                                        .extracting(UsageThresholdCrossed::getThresholdPercent)
+                                        .contains(100));
+        awaitOutboxRelayed();
+        assertThat(records(Topics.USAGE_THRESHOLD, user))
+                .extracting(UsageThresholdCrossed::getThresholdPercent)
+                .containsExactly(70, 90, 100);
+        assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(100_000);
+    }
+
+    @Test
     void countsASessionInThePeriodContainingItEvenWhenItArrivesBeforeThatPeriodsState() {
         sendSession(
                 session("early-" + user)
@@ -364,6 +474,17 @@ class MeteringIntegrationTests {
         List<UsageState> states = records(Topics.USAGE_STATE, userId);
         assertThat(states).isNotEmpty();
         return states.get(states.size() - 1);
+    }
+
+    /** Waits until everything committed so far has been relayed to Kafka. */
+    void awaitOutboxRelayed() {
+        await().untilAsserted(
+                        () ->
+                                assertThat(
+                                                jdbc.queryForObject(
+                                                        "select count(*) from outbox",
+                                                        Integer.class))
+                                        .isZero());
     }
 
     int ledgerRows(String userId) {

@@ -1,6 +1,7 @@
 package io.tokenmeter.metering.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -41,6 +42,15 @@ class ThresholdCrossingTests {
         assertThat(ThresholdCrossing.reachedBy(grown, NOW))
                 .extracting(ThresholdCrossing::thresholdPercent)
                 .containsExactly(90);
+    }
+
+    @Test
+    void looksAtEveryThresholdATotalReachesWhenAskedForAllOfThem() {
+        BucketTotal grown = new BucketTotal("u", Optional.empty(), Tier.FREE, 95_000, 80_000);
+
+        assertThat(ThresholdCrossing.allReachedBy(grown, NOW))
+                .extracting(ThresholdCrossing::thresholdPercent, ThresholdCrossing::tokensUsed)
+                .containsExactly(tuple(70, 95_000L), tuple(90, 95_000L));
     }
 
     private static BucketTotal free(long tokens) {

@@ -2,13 +2,6 @@ package io.tokenmeter.metering.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokenmeter.metering.pricing.PriceTable;
-import io.tokenmeter.metering.pricing.Pricer;
-import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
-import io.tokenmeter.metering.usage.jdbc.SpringTransactions;
-import io.tokenmeter.testsupport.TestDatabase;
-import io.tokenmeter.testsupport.TestInfrastructure;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,11 +19,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The metering core on the real PostgreSQL store: whatever order sessions and subscription states
@@ -42,38 +31,15 @@ class UsageConvergenceIntegrationTests {
     static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
     static final List<String> USERS = List.of("u1", "u2");
 
+    static MeterOnPostgres postgres;
     static JdbcTemplate jdbc;
     static UsageMeter meter;
 
     @BeforeContainer
     static void database() {
-        TestDatabase database =
-                TestInfrastructure.createDatabase(UsageConvergenceIntegrationTests.class);
-        Flyway.configure()
-                .dataSource(database.jdbcUrl(), database.username(), database.password())
-                .schemas("metering")
-                .load()
-                .migrate();
-        // One connection for the whole run: opening one per statement would dominate the time.
-        SingleConnectionDataSource dataSource =
-                new SingleConnectionDataSource(
-                        database.jdbcUrl()
-                                + (database.jdbcUrl().contains("?") ? "&" : "?")
-                                + "currentSchema=metering",
-                        database.username(),
-                        database.password(),
-                        true);
-        jdbc = new JdbcTemplate(dataSource);
-        UsageEvents discard = (costs, usage, crossings, at) -> {};
-        meter =
-                new UsageMeter(
-                        new JdbcUsageStore(jdbc),
-                        discard,
-                        new SpringTransactions(
-                                new TransactionTemplate(
-                                        new DataSourceTransactionManager(dataSource))),
-                        new Pricer(new PriceTable("test", Map.of()), model -> {}),
-                        Clock.systemUTC());
+        postgres = MeterOnPostgres.create(UsageConvergenceIntegrationTests.class);
+        jdbc = postgres.jdbc;
+        meter = postgres.meter((costs, usage, crossings, at) -> {});
     }
 
     @Property(tries = 60)
@@ -81,16 +47,7 @@ class UsageConvergenceIntegrationTests {
             @ForAll("sessions") List<SessionUsage> sessions,
             @ForAll("changes") List<SubscriptionChange> changes,
             @ForAll long seed) {
-        for (String table :
-                List.of(
-                        "session_ledger",
-                        "subscription_change",
-                        "billing_segment",
-                        "user_plan",
-                        "usage_total",
-                        "usage_threshold")) {
-            jdbc.update("delete from " + table);
-        }
+        postgres.clear();
         Random random = new Random(seed);
         List<Object> arrivals = new ArrayList<>();
         arrivals.addAll(sessions);
