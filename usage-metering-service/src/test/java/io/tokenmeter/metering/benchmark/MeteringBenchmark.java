@@ -407,6 +407,10 @@ public final class MeteringBenchmark {
     static void latency(String bootstrap) throws Exception {
         Map<String, ArrayDeque<long[]>> pending = new ConcurrentHashMap<>();
         long[] latencies = new long[RATE * LATENCY_SECONDS];
+        // The worst latency per second of publishing: flat means the service keeps up, a ramp
+        // means it falls behind.
+        long[] worstBySecond = new long[LATENCY_SECONDS + 1];
+        long[] begin = {Long.MAX_VALUE};
         int[] measured = {0};
         AtomicBoolean reading = new AtomicBoolean(true);
         Properties config = new Properties();
@@ -445,6 +449,18 @@ public final class MeteringBenchmark {
                                             long[] sent = queue.pollFirst();
                                             synchronized (latencies) {
                                                 latencies[measured[0]++] = now - sent[1];
+                                                int second =
+                                                        (int)
+                                                                Math.min(
+                                                                        LATENCY_SECONDS,
+                                                                        Math.max(
+                                                                                0,
+                                                                                (sent[1] - begin[0])
+                                                                                        / 1_000_000_000L));
+                                                worstBySecond[second] =
+                                                        Math.max(
+                                                                worstBySecond[second],
+                                                                now - sent[1]);
                                             }
                                         }
                                     }
@@ -465,9 +481,11 @@ public final class MeteringBenchmark {
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(
                         producerConfig, new StringSerializer(), new ByteArraySerializer())) {
-            long begin = System.nanoTime();
+            synchronized (latencies) {
+                begin[0] = System.nanoTime();
+            }
             for (int k = 0; k < total; k++) {
-                long due = begin + k * intervalNanos;
+                long due = begin[0] + k * intervalNanos;
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
@@ -513,6 +531,13 @@ public final class MeteringBenchmark {
                 percentile(sorted, 0.99),
                 percentile(sorted, 0.999),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
+        StringBuilder timeline = new StringBuilder("worst latency by second of publishing (ms):");
+        synchronized (latencies) {
+            for (int second = 0; second < LATENCY_SECONDS; second++) {
+                timeline.append(' ').append(worstBySecond[second] / 1_000_000);
+            }
+        }
+        System.out.println(timeline);
     }
 
     static double percentile(long[] sorted, double p) {

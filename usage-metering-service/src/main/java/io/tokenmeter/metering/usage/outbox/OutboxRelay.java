@@ -28,7 +28,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -37,12 +36,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>Each relay batch is one Kafka transaction holding the batch's records <em>and</em> the relay's
  * progress: the highest outbox id relayed, stored as the committed offset of a consumer group of
  * its own ({@code <relay id>}) via {@code sendOffsetsToTransaction}. Records and progress become
- * visible together or not at all. Rows are deleted from the outbox after the Kafka commit; a crash
- * before the delete is harmless, because on start the relay fences its predecessor ({@code
- * initTransactions} with a fixed transactional id, aborting any open transaction), reads the
- * committed progress and resumes after it. Outbox ids are assigned in commit order (see {@link
- * OutboxUsageEvents#OUTBOX_LOCK}), so "everything up to id N" is a complete description of what was
- * relayed.
+ * visible together or not at all. Rows are deleted from the outbox after the Kafka commit, by
+ * {@link OutboxCleaner} off the relay's path; a crash before the delete is harmless, because on
+ * start the relay fences its predecessor ({@code initTransactions} with a fixed transactional id,
+ * aborting any open transaction), reads the committed progress and resumes after it. Outbox ids are
+ * assigned in commit order (see {@link OutboxUsageEvents#OUTBOX_LOCK}), so "everything up to id N"
+ * is a complete description of what was relayed.
  *
  * <p>One relay runs per database: instances compete for a PostgreSQL advisory lock and the losers
  * wait.
@@ -60,10 +59,9 @@ public class OutboxRelay implements SmartLifecycle {
     private static final long RELAY_LOCK = 0x6f7574626f78L;
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration REMOVAL_INTERVAL = Duration.ofSeconds(1);
-    private static final long VACUUM_AFTER_ROWS = 200_000;
 
     private final JdbcTemplate jdbc;
+    private final OutboxCleaner cleaner;
     private final DataSource dataSource;
     private final Map<String, Object> producerConfig;
     private final String relayId;
@@ -72,7 +70,6 @@ public class OutboxRelay implements SmartLifecycle {
     private final Counter relayed;
     private final Object signal = new Object();
     private boolean signalled;
-    private long removedSinceVacuum;
     private volatile boolean running;
     private Thread thread;
 
@@ -85,6 +82,7 @@ public class OutboxRelay implements SmartLifecycle {
             Duration idlePoll,
             MeterRegistry registry) {
         this.jdbc = jdbc;
+        this.cleaner = new OutboxCleaner(jdbc);
         this.dataSource = dataSource;
         this.relayId = relayId;
         this.batchSize = batchSize;
@@ -114,6 +112,7 @@ public class OutboxRelay implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        cleaner.start();
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);
         thread.start();
@@ -122,6 +121,7 @@ public class OutboxRelay implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        cleaner.stop();
         wakeUp();
         if (thread != null) {
             try {
@@ -171,8 +171,7 @@ public class OutboxRelay implements SmartLifecycle {
             producer.initTransactions();
             String epoch = jdbc.queryForObject("select epoch from outbox_epoch", String.class);
             long watermark = recover(epoch);
-            long removed = watermark;
-            long lastRemoval = System.nanoTime();
+            cleaner.removedUpTo(watermark);
             while (running) {
                 List<Row> rows =
                         jdbc.query(
@@ -187,7 +186,6 @@ public class OutboxRelay implements SmartLifecycle {
                                 watermark,
                                 batchSize);
                 if (rows.isEmpty()) {
-                    removed = removeRelayed(watermark, removed);
                     await(idlePoll);
                     continue;
                 }
@@ -208,57 +206,12 @@ public class OutboxRelay implements SmartLifecycle {
                 producer.commitTransaction();
                 watermark = last;
                 relayed.increment(rows.size());
-                if (System.nanoTime() - lastRemoval >= REMOVAL_INTERVAL.toNanos()) {
-                    removed = removeRelayed(watermark, removed);
-                    lastRemoval = System.nanoTime();
-                }
+                cleaner.relayedUpTo(watermark);
             }
         } finally {
             // Aborts an open transaction; bounded, so that shutdown never hangs on a lost broker.
             producer.close(CLOSE_TIMEOUT);
         }
-    }
-
-    /**
-     * Deletes the rows relayed up to {@code watermark} (if any are left) and returns the new
-     * removal mark. Relayed rows are only garbage: the relay's progress lives in Kafka, and a row
-     * left behind by a crash is deleted by {@link #recover} on the next start. So the delete runs
-     * at most once per {@link #REMOVAL_INTERVAL} while busy (a delete per relay batch was a fifth
-     * of PostgreSQL's time under load), and it does not wait for its WAL flush ({@code
-     * synchronous_commit = off}: losing it in a database crash loses nothing).
-     */
-    private long removeRelayed(long watermark, long removed) {
-        if (watermark <= removed) {
-            return removed;
-        }
-        jdbc.execute(
-                (ConnectionCallback<Integer>)
-                        connection -> {
-                            boolean autoCommit = connection.getAutoCommit();
-                            connection.setAutoCommit(false);
-                            try (Statement statement = connection.createStatement()) {
-                                statement.execute("set local synchronous_commit = off");
-                                int deleted =
-                                        statement.executeUpdate(
-                                                "delete from outbox where id <= " + watermark);
-                                connection.commit();
-                                removedSinceVacuum += deleted;
-                                return deleted;
-                            } catch (SQLException e) {
-                                connection.rollback();
-                                throw e;
-                            } finally {
-                                connection.setAutoCommit(autoCommit);
-                            }
-                        });
-        if (removedSinceVacuum >= VACUUM_AFTER_ROWS) {
-            // Every relayed row becomes a dead tuple. Autovacuum would reclaim them, but it can be
-            // off (it is on the development machines), and an outbox that only grows makes every
-            // relay query slower. A plain VACUUM never blocks the writers.
-            jdbc.execute("vacuum outbox");
-            removedSinceVacuum = 0;
-        }
-        return watermark;
     }
 
     /**
