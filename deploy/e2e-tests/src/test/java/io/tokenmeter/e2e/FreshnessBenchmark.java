@@ -115,7 +115,9 @@ class FreshnessBenchmark {
     @Test
     void measure() throws Exception {
         System.out.println("load average at start: " + loadAverage());
-        try (RunningSystem system = RunningSystem.start(FreshnessBenchmark.class);
+        try (RunningSystem system =
+                        RunningSystem.start(
+                                FreshnessBenchmark.class, ServiceProcess.PRODUCTION_JVM);
                 Admin admin = Admin.create(adminConfig());
                 KafkaProducer<String, Object> probeProducer = producer("bench-probes", 0)) {
             String database = system.database().jdbcUrl().replaceFirst("^.*/([^/?]+).*$", "$1");

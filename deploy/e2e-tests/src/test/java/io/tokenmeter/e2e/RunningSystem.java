@@ -35,9 +35,12 @@ final class RunningSystem implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final List<ServiceProcess> extra = new ArrayList<>();
 
-    private RunningSystem(Map<String, String> environment, Path logs) {
+    private final List<String> jvmOptions;
+
+    private RunningSystem(Map<String, String> environment, Path logs, List<String> jvmOptions) {
         this.environment = environment;
         this.logs = logs;
+        this.jvmOptions = jvmOptions;
     }
 
     private static RunningSystem shared;
@@ -65,6 +68,11 @@ final class RunningSystem implements AutoCloseable {
 
     /** Starts all four services and waits until each is ready. */
     static RunningSystem start(Class<?> owner) throws Exception {
+        return start(owner, ServiceProcess.DEVELOPMENT_JVM);
+    }
+
+    /** {@link #start(Class)} with the services' JVM options (benchmarks use production's). */
+    static RunningSystem start(Class<?> owner, List<String> jvmOptions) throws Exception {
         TestDatabase database = TestInfrastructure.createDatabase(owner);
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("KAFKA_BOOTSTRAP_SERVERS", TestInfrastructure.kafkaBootstrapServers());
@@ -82,7 +90,7 @@ final class RunningSystem implements AutoCloseable {
         Path logs =
                 Files.createDirectories(
                         Path.of("target", "e2e-logs", owner.getSimpleName()).toAbsolutePath());
-        RunningSystem system = new RunningSystem(Map.copyOf(environment), logs);
+        RunningSystem system = new RunningSystem(Map.copyOf(environment), logs, jvmOptions);
         system.database = database;
         try {
             for (ServiceProcess.Definition definition : ServiceProcess.ALL) {
@@ -141,7 +149,8 @@ final class RunningSystem implements AutoCloseable {
                 new ServiceProcess.Definition(service, 0).jar(ROOT),
                 definition,
                 environment,
-                logs.resolve(service + suffix + ".log"));
+                logs.resolve(service + suffix + ".log"),
+                jvmOptions);
     }
 
     private static void awaitReady(List<ServiceProcess> processes) throws Exception {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -63,6 +64,28 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess launch(
             Path jar, Definition definition, Map<String, String> environment, Path log)
             throws IOException {
+        return launch(jar, definition, environment, log, DEVELOPMENT_JVM);
+    }
+
+    /**
+     * JVM options for a laptop: small heaps and C1 only, so that four services start fast and stay
+     * small. Code runs slower than in production; measure with {@link #PRODUCTION_JVM}.
+     */
+    public static final List<String> DEVELOPMENT_JVM =
+            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    /** The options the Kubernetes manifests and the container image give (deploy/k8s). */
+    public static final List<String> PRODUCTION_JVM =
+            List.of("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
+
+    /** {@link #launch(Path, Definition, Map, Path)} with the given JVM options. */
+    public static ServiceProcess launch(
+            Path jar,
+            Definition definition,
+            Map<String, String> environment,
+            Path log,
+            List<String> jvmOptions)
+            throws IOException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(
                     jar + " is missing: build with ./mvnw -DskipTests package");
@@ -71,14 +94,13 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(
                     "port " + definition.port() + " is taken; " + definition.name() + " needs it");
         }
+        List<String> command = new ArrayList<>();
+        command.add(ProcessTree.javaExecutable());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
         ProcessBuilder builder =
-                new ProcessBuilder(
-                                ProcessTree.javaExecutable(),
-                                "-Xmx256m",
-                                "-XX:+UseSerialGC",
-                                "-XX:TieredStopAtLevel=1",
-                                "-jar",
-                                jar.toString())
+                new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);

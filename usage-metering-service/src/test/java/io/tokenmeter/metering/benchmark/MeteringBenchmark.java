@@ -121,8 +121,94 @@ public final class MeteringBenchmark {
         } finally {
             app.close();
         }
+        ledgerCeiling();
         System.exit(0);
     }
+
+    /**
+     * The floor under any design that dedupes with a per-session ledger in PostgreSQL: the same
+     * {@code unnest} insert the service runs, alone — no totals, no outbox, no Kafka, no pricing —
+     * {@code N} rows in transactions of 10,000 on two connections (the service's concurrency), into
+     * a fresh metering schema. The service cannot be faster than this on the same machine.
+     */
+    static void ledgerCeiling() throws Exception {
+        TestDatabase database = TestInfrastructure.createDatabase(LedgerCeiling.class);
+        Flyway.configure()
+                .dataSource(database.jdbcUrl(), database.username(), database.password())
+                .schemas("metering")
+                .load()
+                .migrate();
+        int batch = 10_000;
+        int batches = N / batch;
+        List<Object[][]> prepared = new ArrayList<>();
+        Random random = new Random(7);
+        for (int b = 0; b < batches; b++) {
+            String[] ids = new String[batch];
+            String[] users = new String[batch];
+            Long[] completed = new Long[batch];
+            Long[] tokens = new Long[batch];
+            for (int i = 0; i < batch; i++) {
+                ids[i] = UUID.randomUUID().toString();
+                users[i] = "u" + random.nextInt(USERS);
+                completed[i] = BASE.toEpochMilli() + random.nextInt(86_400_000);
+                tokens[i] = 1_000L + random.nextInt(20_000);
+            }
+            prepared.add(new Object[][] {ids, users, completed, tokens});
+        }
+        String insert =
+                "insert into session_ledger (session_id, user_id, completed_at, tokens)"
+                        + " select s, u, timestamptz 'epoch' + m * interval '1 millisecond', t"
+                        + " from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
+                        + " as x(s, u, m, t) on conflict (session_id) do nothing"
+                        + " returning session_id";
+        long start = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            int first = t;
+            Thread thread =
+                    new Thread(
+                            () -> {
+                                try (Connection db = connect(database)) {
+                                    db.setAutoCommit(false);
+                                    try (PreparedStatement statement =
+                                            db.prepareStatement(insert)) {
+                                        for (int b = first; b < batches; b += 2) {
+                                            Object[][] rows = prepared.get(b);
+                                            statement.setArray(
+                                                    1, db.createArrayOf("text", rows[0]));
+                                            statement.setArray(
+                                                    2, db.createArrayOf("text", rows[1]));
+                                            statement.setArray(
+                                                    3, db.createArrayOf("bigint", rows[2]));
+                                            statement.setArray(
+                                                    4, db.createArrayOf("bigint", rows[3]));
+                                            try (ResultSet rs = statement.executeQuery()) {
+                                                while (rs.next()) {
+                                                    rs.getString(1);
+                                                }
+                                            }
+                                            db.commit();
+                                        }
+                                    }
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+                "PostgreSQL alone, ledger rows only (no totals, no outbox, no Kafka): %,d rows in"
+                        + " %.2f s = %,.0f rows/s: the ceiling of a per-session ledger here%n",
+                batches * batch, seconds, batches * batch / seconds);
+    }
+
+    /** Names the ceiling's database. */
+    private static final class LedgerCeiling {}
 
     static ConfigurableApplicationContext startService(String bootstrap, TestDatabase database) {
         return new SpringApplicationBuilder(UsageMeteringApplication.class)
