@@ -6,6 +6,10 @@ import java.util.List;
  * Port: where the dashboard keeps its status read model. Applying is idempotent and order-proof: a
  * snapshot older than the stored one (see {@link SubscriptionSnapshot#isAtLeastAsNewAs} and {@link
  * UsageSnapshot#isAtLeastAsNewAs}) changes nothing.
+ *
+ * <p>The read model is shared by every instance of the service, each caching answers from it:
+ * applying also announces, atomically with the change, whose status may have changed, so that the
+ * other instances' {@link StatusChanges} hear of it once it is committed.
  */
 public interface StatusReadModel {
 

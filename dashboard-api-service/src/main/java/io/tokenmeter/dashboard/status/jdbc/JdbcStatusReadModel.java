@@ -14,9 +14,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -25,7 +27,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The status read model in PostgreSQL. Upserts are conditional ({@code ON CONFLICT … DO UPDATE …
  * WHERE incoming >= stored}), so duplicates and older states change nothing; a batch is one
- * transaction and one round trip.
+ * transaction, one round trip for the rows and one statement announcing the batch's users to every
+ * instance ({@link ChangeNotifier}).
  */
 @Repository
 class JdbcStatusReadModel implements StatusReadModel {
@@ -84,9 +87,11 @@ class JdbcStatusReadModel implements StatusReadModel {
             """;
 
     private final JdbcTemplate jdbc;
+    private final ChangeNotifier notifier;
 
-    JdbcStatusReadModel(JdbcTemplate jdbc) {
+    JdbcStatusReadModel(JdbcTemplate jdbc, ChangeNotifier notifier) {
         this.jdbc = jdbc;
+        this.notifier = notifier;
     }
 
     @Override
@@ -109,6 +114,16 @@ class JdbcStatusReadModel implements StatusReadModel {
                             timestamp(s.lastStripeEventCreated()),
                             Types.TIMESTAMP_WITH_TIMEZONE);
                 });
+        Set<String> users = new LinkedHashSet<>();
+        for (SubscriptionSnapshot snapshot : snapshots) {
+            users.add(snapshot.userId());
+        }
+        jdbc.execute(
+                (ConnectionCallback<Void>)
+                        connection -> {
+                            notifier.announce(connection, users);
+                            return null;
+                        });
     }
 
     @Override
@@ -124,8 +139,9 @@ class JdbcStatusReadModel implements StatusReadModel {
                     (stored, incoming) -> incoming.isAtLeastAsNewAs(stored) ? incoming : stored);
         }
         List<UsageSnapshot> rows = List.copyOf(newest.values());
+        Set<String> users = new LinkedHashSet<>();
         int n = rows.size();
-        String[] users = new String[n];
+        String[] userIds = new String[n];
         String[] buckets = new String[n];
         String[] tiers = new String[n];
         Long[] periodStarts = new Long[n];
@@ -134,7 +150,8 @@ class JdbcStatusReadModel implements StatusReadModel {
         Long[] updatedAts = new Long[n];
         for (int i = 0; i < n; i++) {
             UsageSnapshot u = rows.get(i);
-            users[i] = u.userId();
+            userIds[i] = u.userId();
+            users.add(u.userId());
             buckets[i] = u.bucket();
             tiers[i] = u.tier().name();
             periodStarts[i] = millis(u.periodStart());
@@ -146,7 +163,7 @@ class JdbcStatusReadModel implements StatusReadModel {
                 (ConnectionCallback<Void>)
                         connection -> {
                             try (PreparedStatement ps = connection.prepareStatement(UPSERT_USAGE)) {
-                                ps.setArray(1, connection.createArrayOf("text", users));
+                                ps.setArray(1, connection.createArrayOf("text", userIds));
                                 ps.setArray(2, connection.createArrayOf("text", buckets));
                                 ps.setArray(3, connection.createArrayOf("text", tiers));
                                 ps.setArray(4, connection.createArrayOf("bigint", periodStarts));
@@ -155,6 +172,7 @@ class JdbcStatusReadModel implements StatusReadModel {
                                 ps.setArray(7, connection.createArrayOf("bigint", updatedAts));
                                 ps.executeUpdate();
                             }
+                            notifier.announce(connection, users);
                             return null;
                         });
     }

@@ -11,21 +11,27 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Status answers in memory, by user id, serialized once with their ETag. The consumers evict a user
- * as soon as the read model has committed a change for them. Caffeine makes an eviction that races
- * a load of the same user wait for that load and then drop its result, so a load that read the
- * database before the commit can never be left behind in the cache.
+ * Status answers in memory, by user id, serialized once with their ETag. A user is evicted as soon
+ * as the read model has committed a change for them: by this instance's consumers right after their
+ * commit, and by the change listener when any instance announces one. Caffeine makes an eviction
+ * that races a load of the same user wait for that load and then drop its result, so a load that
+ * read the database before the commit can never be left behind in the cache.
+ *
+ * <p>Dropping everything ({@link #allChanged}) gives no such guarantee for loads under way, so each
+ * load notes the number of drops so far and is not kept if another drop happened meanwhile.
  */
 @Component
 class StatusCache implements StatusChanges {
 
     private final Cache<String, CachedStatus> cache;
     private final JsonMapper json;
+    private final AtomicLong drops = new AtomicLong();
 
     StatusCache(DashboardProperties properties, MeterRegistry registry, JsonMapper json) {
         this.json = json;
@@ -39,12 +45,30 @@ class StatusCache implements StatusChanges {
     }
 
     CachedStatus get(String userId, Function<String, UserStatus> load) {
-        return cache.get(userId, id -> CachedStatus.of(json, load.apply(id)));
+        CachedStatus cached = cache.get(userId, id -> loadUnlessDropped(id, load));
+        if (cached == null) {
+            // Everything was dropped while it loaded: this load starts after the drop.
+            cached = cache.get(userId, id -> CachedStatus.of(json, load.apply(id)));
+        }
+        return cached;
+    }
+
+    /** The answer, or null (nothing cached) when everything was dropped while it was loaded. */
+    private CachedStatus loadUnlessDropped(String userId, Function<String, UserStatus> load) {
+        long before = drops.get();
+        CachedStatus loaded = CachedStatus.of(json, load.apply(userId));
+        return drops.get() == before ? loaded : null;
     }
 
     @Override
     public void changed(Set<String> userIds) {
         cache.invalidateAll(userIds);
+    }
+
+    @Override
+    public void allChanged() {
+        drops.incrementAndGet();
+        cache.invalidateAll();
     }
 
     /**

@@ -1,0 +1,111 @@
+package io.tokenmeter.dashboard.status.jdbc;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The payloads of the notifications by which instances tell each other whose status changed.
+ *
+ * <p>A payload is a JSON array of user ids written in ASCII only: every character outside printable
+ * ASCII is a {@code \\uXXXX} escape. So any string survives (newlines, quotes, commas, lone
+ * surrogates), and a payload's length in characters is its length in bytes whatever the server's
+ * encoding. A batch's users go into as few payloads as fit under PostgreSQL's limit (a payload must
+ * be shorter than 8000 bytes). A user id too long for any payload is announced as {@value
+ * #EVERYONE}: every instance then drops all its cached answers, which is rare and always correct.
+ */
+final class ChangeNotices {
+
+    /** The longest payload PostgreSQL accepts (its default build refuses 8000 bytes or more). */
+    static final int MAX_PAYLOAD_BYTES = 7999;
+
+    /** The payload meaning "anyone may have changed". */
+    static final String EVERYONE = "*";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private ChangeNotices() {}
+
+    /** The payloads announcing {@code userIds}, each at most {@link #MAX_PAYLOAD_BYTES} long. */
+    static List<String> payloads(Collection<String> userIds) {
+        List<String> payloads = new ArrayList<>();
+        StringBuilder payload = new StringBuilder();
+        StringBuilder quoted = new StringBuilder();
+        for (String userId : userIds) {
+            // Every character takes at least one byte: no need to escape what cannot fit.
+            if (userId.length() + 4 > MAX_PAYLOAD_BYTES) {
+                return List.of(EVERYONE);
+            }
+            quoted.setLength(0);
+            quote(userId, quoted);
+            if (quoted.length() + 2 > MAX_PAYLOAD_BYTES) {
+                return List.of(EVERYONE);
+            }
+            if (!payload.isEmpty()
+                    && payload.length() + 1 + quoted.length() + 1 > MAX_PAYLOAD_BYTES) {
+                payloads.add(payload.append(']').toString());
+                payload.setLength(0);
+            }
+            payload.append(payload.isEmpty() ? '[' : ',').append(quoted);
+        }
+        if (!payload.isEmpty()) {
+            payloads.add(payload.append(']').toString());
+        }
+        return payloads;
+    }
+
+    /** Whether the payload stands for every user. */
+    static boolean meansEveryone(String payload) {
+        return EVERYONE.equals(payload);
+    }
+
+    /**
+     * The users a payload names (any JSON array of strings is read, not only the ones {@link
+     * #payloads} writes).
+     *
+     * @throws IllegalArgumentException when the payload is not a JSON array of strings
+     */
+    static Set<String> users(String payload) {
+        String[] ids;
+        try {
+            ids = JSON.readValue(payload, String[].class);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a JSON array of user ids", e);
+        }
+        if (ids == null) {
+            throw new IllegalArgumentException("not a JSON array of user ids");
+        }
+        Set<String> users = new LinkedHashSet<>(ids.length * 2);
+        for (String id : ids) {
+            if (id == null) {
+                throw new IllegalArgumentException("a null user id");
+            }
+            users.add(id);
+        }
+        return users;
+    }
+
+    private static void quote(String value, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c >= 0x20 && c < 0x7f) {
+                out.append(c);
+            } else {
+                out.append("\\u")
+                        .append(HEX[c >> 12 & 0xf])
+                        .append(HEX[c >> 8 & 0xf])
+                        .append(HEX[c >> 4 & 0xf])
+                        .append(HEX[c & 0xf]);
+            }
+        }
+        out.append('"');
+    }
+}
