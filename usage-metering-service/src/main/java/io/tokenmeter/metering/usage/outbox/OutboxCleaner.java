@@ -30,7 +30,7 @@ final class OutboxCleaner {
     private final JdbcTemplate jdbc;
     private volatile long relayed;
     private volatile boolean running;
-    private long removed;
+    private volatile long removed;
     private long removedSinceVacuum;
     private Thread thread;
 
