@@ -4,6 +4,7 @@ import io.tokenmeter.dashboard.DashboardApiApplication;
 import io.tokenmeter.dashboard.States;
 import io.tokenmeter.events.UsageState;
 import io.tokenmeter.schemas.Topics;
+import io.tokenmeter.testsupport.KeepAliveHttpClient;
 import io.tokenmeter.testsupport.TestDatabase;
 import io.tokenmeter.testsupport.TestInfrastructure;
 import io.tokenmeter.testsupport.TestJwts;
@@ -267,14 +268,17 @@ class StatusLoadBenchmark {
             Thread thread =
                     new Thread(
                             () -> {
-                                try (RawHttpClient client = new RawHttpClient(port)) {
+                                try (KeepAliveHttpClient client = new KeepAliveHttpClient(port)) {
                                     int i = connection * (tokens.length / CONNECTIONS);
                                     int n = 0;
                                     while (!stop.get()) {
                                         String token = tokens[i++ % tokens.length];
                                         long start = System.nanoTime();
-                                        RawHttpClient.Response response =
-                                                client.get("/api/subscription/status", token);
+                                        KeepAliveHttpClient.Response response =
+                                                client.get(
+                                                        "/api/subscription/status",
+                                                        "Authorization: Bearer " + token,
+                                                        "Accept: application/json");
                                         long took = System.nanoTime() - start;
                                         if (response.status() != 200) {
                                             errors.incrementAndGet();
@@ -389,7 +393,7 @@ class StatusLoadBenchmark {
                     new Thread(
                             () -> {
                                 String token = TestJwts.user(probe).token();
-                                try (RawHttpClient client = new RawHttpClient(port);
+                                try (KeepAliveHttpClient client = new KeepAliveHttpClient(port);
                                         KafkaProducer<String, Object> producer =
                                                 TestKafka.producer()) {
                                     long count = 0;
@@ -401,8 +405,10 @@ class StatusLoadBenchmark {
                                         producer.send(
                                                 new ProducerRecord<>(
                                                         Topics.USAGE_STATE.name(), probe, state));
-                                        while (!client.get("/api/subscription/status", token)
-                                                .body()
+                                        while (!client.get(
+                                                        "/api/subscription/status",
+                                                        "Authorization: Bearer " + token)
+                                                .bodyText()
                                                 .contains(expected)) {
                                             Thread.sleep(1);
                                             if (System.nanoTime() - start

@@ -7,23 +7,18 @@ import io.tokenmeter.schemas.Topic;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectDeserializer;
 import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
+import io.tokenmeter.testsupport.KeepAliveHttpClient;
 import io.tokenmeter.testsupport.SessionCompletedBuilder;
 import io.tokenmeter.testsupport.TestInfrastructure;
 import io.tokenmeter.testsupport.TestJwts;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -250,7 +245,7 @@ class FreshnessBenchmark {
         final List<String> users = new ArrayList<>();
         final Map<String, String> tokens = new HashMap<>();
         final Map<String, Status> last = new HashMap<>();
-        final StatusClient http;
+        final KeepAliveHttpClient http;
         final KafkaProducer<String, Object> producer;
         final Observer observer;
         final SplittableRandom random;
@@ -258,7 +253,7 @@ class FreshnessBenchmark {
 
         Prober(int index, int port, KafkaProducer<String, Object> producer, Observer observer) {
             this.index = index;
-            this.http = new StatusClient(port);
+            this.http = new KeepAliveHttpClient(port);
             this.producer = producer;
             this.observer = observer;
             this.random = new SplittableRandom(index);
@@ -338,9 +333,14 @@ class FreshnessBenchmark {
 
         /** The user's status: {@code known} again on a 304, the new answer on a 200. */
         private Status get(String user, String token, Status known) {
-            StatusClient.Answer answer;
+            KeepAliveHttpClient.Response answer;
             try {
-                answer = http.get(token, known == null ? null : known.etag());
+                answer =
+                        http.get(
+                                "/api/subscription/status",
+                                "Authorization: Bearer " + token,
+                                "Accept: application/json",
+                                known == null ? null : "If-None-Match: " + known.etag());
             } catch (IOException e) {
                 throw new IllegalStateException("status of " + user + ": " + e.getMessage(), e);
             }
@@ -351,91 +351,11 @@ class FreshnessBenchmark {
                 throw new IllegalStateException(
                         "status of " + user + " answered " + answer.status());
             }
-            return new Status(tokensUsed(answer.body()), answer.etag());
+            return new Status(tokensUsed(answer.bodyText()), answer.etag());
         }
     }
 
     record Status(long tokensUsed, String etag) {}
-
-    /**
-     * A minimal blocking HTTP/1.1 keep-alive client for {@code GET /api/subscription/status}: one
-     * socket, one request at a time, Content-Length bodies. It costs a fraction of what {@code
-     * java.net.http} does, which matters when four threads poll every few milliseconds on the same
-     * two cores as the system under test.
-     */
-    static final class StatusClient {
-
-        record Answer(int status, String etag, String body) {}
-
-        private final int port;
-        private final byte[] line = new byte[8192];
-        private Socket socket;
-        private OutputStream out;
-        private InputStream in;
-
-        StatusClient(int port) {
-            this.port = port;
-        }
-
-        Answer get(String bearer, String ifNoneMatch) throws IOException {
-            if (socket == null) {
-                socket = new Socket();
-                socket.setTcpNoDelay(true);
-                socket.connect(new InetSocketAddress("127.0.0.1", port));
-                out = socket.getOutputStream();
-                in = new BufferedInputStream(socket.getInputStream(), 16384);
-            }
-            String request =
-                    "GET /api/subscription/status HTTP/1.1\r\nHost: localhost\r\n"
-                            + "Authorization: Bearer "
-                            + bearer
-                            + (ifNoneMatch == null ? "" : "\r\nIf-None-Match: " + ifNoneMatch)
-                            + "\r\nAccept: application/json\r\n\r\n";
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            int status = Integer.parseInt(readLine().substring(9, 12));
-            int length = 0;
-            String etag = null;
-            boolean close = false;
-            String header;
-            while (!(header = readLine()).isEmpty()) {
-                int colon = header.indexOf(':');
-                String name = header.substring(0, colon).trim();
-                String value = header.substring(colon + 1).trim();
-                if (name.equalsIgnoreCase("Content-Length")) {
-                    length = Integer.parseInt(value);
-                } else if (name.equalsIgnoreCase("ETag")) {
-                    etag = value;
-                } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                    throw new IOException("unexpected Transfer-Encoding: " + value);
-                } else if (name.equalsIgnoreCase("Connection")) {
-                    // Tomcat closes a keep-alive connection after 100 requests by default.
-                    close = value.equalsIgnoreCase("close");
-                }
-            }
-            String body =
-                    status == 304 ? "" : new String(in.readNBytes(length), StandardCharsets.UTF_8);
-            if (close) {
-                socket.close();
-                socket = null;
-            }
-            return new Answer(status, etag, body);
-        }
-
-        private String readLine() throws IOException {
-            int length = 0;
-            int b;
-            while ((b = in.read()) != '\n') {
-                if (b < 0) {
-                    throw new IOException("connection closed");
-                }
-                if (b != '\r') {
-                    line[length++] = (byte) b;
-                }
-            }
-            return new String(line, 0, length, StandardCharsets.ISO_8859_1);
-        }
-    }
 
     static long tokensUsed(String body) {
         String field = "\"tokens_used\":";

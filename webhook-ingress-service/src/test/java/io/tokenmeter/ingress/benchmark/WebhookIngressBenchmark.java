@@ -5,13 +5,9 @@ import io.tokenmeter.ingress.WebhookIngressApplication;
 import io.tokenmeter.ingress.webhook.VerifiedEventLog;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectDeserializer;
+import io.tokenmeter.testsupport.KeepAliveHttpClient;
 import io.tokenmeter.testsupport.StripeEvent;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,8 +52,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  *     -Dbench.seconds=15]
  * </pre>
  *
- * <p>The load generator is a minimal blocking HTTP/1.1 client on plain sockets, so that on a small
- * machine the client's own overhead takes as little CPU from the service as possible.
+ * <p>The load generator is test-support's {@link KeepAliveHttpClient}, a minimal blocking HTTP/1.1
+ * client on plain sockets, so that on a small machine the client's own overhead takes as little CPU
+ * from the service as possible.
  */
 class WebhookIngressBenchmark {
 
@@ -210,21 +207,18 @@ class WebhookIngressBenchmark {
     /** One keep-alive connection sending signed deliveries back to back. */
     private static final class Worker {
         final String idPrefix;
-        final int port;
         final List<Template> templates;
         final Mac hmac;
         long[] latencies = new long[1 << 16];
         int count;
         int failures;
         final List<String> acceptedIds = new ArrayList<>();
-        Socket socket;
-        InputStream in;
-        OutputStream out;
+        final KeepAliveHttpClient http;
 
         Worker(String idPrefix, int port, List<Template> templates) throws Exception {
             this.idPrefix = idPrefix;
-            this.port = port;
             this.templates = templates;
+            this.http = new KeepAliveHttpClient(port);
             this.hmac = Mac.getInstance("HmacSHA256");
             hmac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         }
@@ -249,9 +243,7 @@ class WebhookIngressBenchmark {
                     }
                 }
             } finally {
-                if (socket != null) {
-                    socket.close();
-                }
+                http.close();
             }
             return this;
         }
@@ -279,62 +271,7 @@ class WebhookIngressBenchmark {
         }
 
         private int send(byte[] request) throws IOException {
-            if (socket == null) {
-                socket = new Socket("127.0.0.1", port);
-                socket.setTcpNoDelay(true);
-                in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-                out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
-            }
-            out.write(request);
-            out.flush();
-            String statusLine = readLine();
-            int status = Integer.parseInt(statusLine.substring(9, 12));
-            int length = 0;
-            boolean close = false;
-            boolean chunked = false;
-            for (String header = readLine(); !header.isEmpty(); header = readLine()) {
-                String lower = header.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("content-length:")) {
-                    length = Integer.parseInt(lower.substring(15).trim());
-                } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                    close = true;
-                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                    chunked = true;
-                }
-            }
-            if (chunked) {
-                for (int size = chunkSize(); size > 0; size = chunkSize()) {
-                    in.readNBytes(size);
-                    readLine();
-                }
-                readLine();
-            } else {
-                in.readNBytes(length);
-            }
-            if (close) {
-                socket.close();
-                socket = null;
-            }
-            return status;
-        }
-
-        private int chunkSize() throws IOException {
-            String line = readLine();
-            int extension = line.indexOf(';');
-            return Integer.parseInt(extension < 0 ? line : line.substring(0, extension), 16);
-        }
-
-        private String readLine() throws IOException {
-            StringBuilder line = new StringBuilder();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new IOException("connection closed");
-                }
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
-            return line.toString();
+            return http.send(request).status();
         }
     }
 
