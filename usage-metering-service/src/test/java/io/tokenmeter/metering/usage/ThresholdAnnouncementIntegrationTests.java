@@ -101,15 +101,9 @@ class ThresholdAnnouncementIntegrationTests {
         postgres.clear();
         announced.clear();
         Random random = new Random(seed);
-        List<Object> arrivals = new ArrayList<>();
-        arrivals.addAll(sessions);
-        arrivals.addAll(changes);
-        for (int i = 0; i < (arrivals.size() + 1) / 3; i++) {
-            arrivals.add(arrivals.get(random.nextInt(arrivals.size())));
-        }
-        Collections.shuffle(arrivals, random);
+        List<Object> arrivals = Arrivals.shuffledWithRedeliveries(sessions, changes, random);
 
-        deliverInRandomBatches(arrivals, random);
+        Arrivals.deliverInRandomBatches(meter, arrivals, random);
 
         assertThat(announced).hasSameSizeAs(keys(announced));
         assertThat(recordedCount()).isEqualTo(announced.size());
@@ -155,22 +149,6 @@ class ThresholdAnnouncementIntegrationTests {
                 end++;
             }
             deliver(arrivals.subList(i, end), isSession);
-            i = end;
-        }
-    }
-
-    /** Batches of 1 to 5 arrivals; the two topics' halves of a batch in either order. */
-    private static void deliverInRandomBatches(List<Object> arrivals, Random random) {
-        int i = 0;
-        while (i < arrivals.size()) {
-            int end = Math.min(arrivals.size(), i + 1 + random.nextInt(5));
-            List<Object> batch = arrivals.subList(i, end);
-            List<Object> sessions = batch.stream().filter(a -> a instanceof SessionUsage).toList();
-            List<Object> states =
-                    batch.stream().filter(a -> a instanceof SubscriptionChange).toList();
-            boolean sessionsFirst = random.nextBoolean();
-            deliver(sessionsFirst ? sessions : states, sessionsFirst);
-            deliver(sessionsFirst ? states : sessions, !sessionsFirst);
             i = end;
         }
     }

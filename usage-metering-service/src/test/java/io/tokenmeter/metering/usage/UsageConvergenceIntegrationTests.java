@@ -3,8 +3,6 @@ package io.tokenmeter.metering.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,15 +47,9 @@ class UsageConvergenceIntegrationTests {
             @ForAll long seed) {
         postgres.clear();
         Random random = new Random(seed);
-        List<Object> arrivals = new ArrayList<>();
-        arrivals.addAll(sessions);
-        arrivals.addAll(changes);
-        for (int i = 0; i < (arrivals.size() + 1) / 3; i++) {
-            arrivals.add(arrivals.get(random.nextInt(arrivals.size())));
-        }
-        Collections.shuffle(arrivals, random);
+        List<Object> arrivals = Arrivals.shuffledWithRedeliveries(sessions, changes, random);
 
-        deliverInRandomBatches(arrivals, random);
+        Arrivals.deliverInRandomBatches(meter, arrivals, random);
 
         assertThat(storedTotals()).isEqualTo(expectedTotals(sessions, changes));
         for (String user : USERS) {
@@ -76,31 +68,6 @@ class UsageConvergenceIntegrationTests {
                             .mapToLong(SessionUsage::totalTokens)
                             .sum();
             assertThat(usage.tokensUsed()).isEqualTo(expected);
-        }
-    }
-
-    private static void deliverInRandomBatches(List<Object> arrivals, Random random) {
-        int i = 0;
-        while (i < arrivals.size()) {
-            int end = Math.min(arrivals.size(), i + 1 + random.nextInt(5));
-            List<SessionUsage> sessions = new ArrayList<>();
-            List<SubscriptionChange> changes = new ArrayList<>();
-            for (Object arrival : arrivals.subList(i, end)) {
-                if (arrival instanceof SessionUsage session) {
-                    sessions.add(session);
-                } else {
-                    changes.add((SubscriptionChange) arrival);
-                }
-            }
-            // The two topics are consumed independently: either may be processed first.
-            if (random.nextBoolean()) {
-                meter.meter(sessions);
-                meter.applySubscriptionChanges(changes);
-            } else {
-                meter.applySubscriptionChanges(changes);
-                meter.meter(sessions);
-            }
-            i = end;
         }
     }
 
