@@ -53,6 +53,21 @@ class BillingHistoryPropertyTests {
         return change().list().ofMaxSize(8);
     }
 
+    /** {@link #change()}, for one of {@code users}. */
+    static Arbitrary<SubscriptionChange> changeOfOneOf(List<String> users) {
+        return Combinators.combine(change(), Arbitraries.of(users))
+                .as(
+                        (change, user) ->
+                                new SubscriptionChange(
+                                        user,
+                                        change.tier(),
+                                        change.status(),
+                                        change.periodStart(),
+                                        change.periodEnd(),
+                                        change.stripeEventCreated(),
+                                        change.updatedAt()));
+    }
+
     static Arbitrary<SubscriptionChange> change() {
         Arbitrary<Integer> days = Arbitraries.integers().between(0, 120);
         return Combinators.combine(
