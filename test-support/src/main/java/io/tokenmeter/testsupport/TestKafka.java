@@ -139,7 +139,7 @@ public final class TestKafka {
                 config, new StringSerializer(), new AvroSingleObjectSerializer());
     }
 
-    /** Everything on a topic right now, decoded, from the beginning. */
+    /** Everything on a topic right now, decoded, from the beginning (headers included). */
     public static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(
             Topic<V> topic) {
         List<ConsumerRecord<String, V>> records = new ArrayList<>();
@@ -153,7 +153,17 @@ public final class TestKafka {
                                             .deserialize(raw.topic(), raw.value());
             records.add(
                     new ConsumerRecord<>(
-                            raw.topic(), raw.partition(), raw.offset(), raw.key(), value));
+                            raw.topic(),
+                            raw.partition(),
+                            raw.offset(),
+                            raw.timestamp(),
+                            raw.timestampType(),
+                            raw.serializedKeySize(),
+                            raw.serializedValueSize(),
+                            raw.key(),
+                            value,
+                            raw.headers(),
+                            raw.leaderEpoch()));
         }
         return records;
     }
