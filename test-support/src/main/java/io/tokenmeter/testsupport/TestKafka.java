@@ -4,6 +4,7 @@ import io.tokenmeter.schemas.Topic;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectDeserializer;
 import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,9 +105,20 @@ public final class TestKafka {
     }
 
     public static void send(String topic, String key, Object value) {
+        send(topic, key, value, Map.of());
+    }
+
+    /** Sends a record with string headers (e.g. {@code traceparent}) and waits for the ack. */
+    public static void send(Topic<?> topic, String key, Object value, Map<String, String> headers) {
+        send(topic.name(), key, value, headers);
+    }
+
+    private static void send(String topic, String key, Object value, Map<String, String> headers) {
+        ProducerRecord<String, Object> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach(
+                (name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
         try (KafkaProducer<String, Object> producer = producer()) {
-            producer.send(new ProducerRecord<>(topic, key, value))
-                    .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            producer.send(record).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -127,7 +139,7 @@ public final class TestKafka {
                 config, new StringSerializer(), new AvroSingleObjectSerializer());
     }
 
-    /** Everything on a topic right now, decoded, from the beginning. */
+    /** Everything on a topic right now, decoded, from the beginning (headers included). */
     public static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(
             Topic<V> topic) {
         List<ConsumerRecord<String, V>> records = new ArrayList<>();
@@ -141,7 +153,17 @@ public final class TestKafka {
                                             .deserialize(raw.topic(), raw.value());
             records.add(
                     new ConsumerRecord<>(
-                            raw.topic(), raw.partition(), raw.offset(), raw.key(), value));
+                            raw.topic(),
+                            raw.partition(),
+                            raw.offset(),
+                            raw.timestamp(),
+                            raw.timestampType(),
+                            raw.serializedKeySize(),
+                            raw.serializedValueSize(),
+                            raw.key(),
+                            value,
+                            raw.headers(),
+                            raw.leaderEpoch()));
         }
         return records;
     }

@@ -7,9 +7,22 @@ import java.util.Objects;
 /**
  * One finished grading session as the grading pipeline reported it. {@code sessionId} is the
  * idempotency key: a session counts once however often it is delivered.
+ *
+ * <p>{@code traceParent} is the W3C trace context the session was delivered in (opaque here, null
+ * when there was none); the session's cost is announced in the same trace.
  */
 public record SessionUsage(
-        String sessionId, String userId, Instant completedAt, List<PhaseUsage> phases) {
+        String sessionId,
+        String userId,
+        Instant completedAt,
+        List<PhaseUsage> phases,
+        String traceParent) {
+
+    /** A session delivered outside any trace. */
+    public SessionUsage(
+            String sessionId, String userId, Instant completedAt, List<PhaseUsage> phases) {
+        this(sessionId, userId, completedAt, phases, null);
+    }
 
     public SessionUsage {
         if (sessionId == null || sessionId.isBlank()) {

@@ -14,6 +14,7 @@ import io.tokenmeter.testsupport.IntegrationTest;
 import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestInfrastructure;
 import io.tokenmeter.testsupport.TestKafka;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -102,6 +104,30 @@ class MeteringIntegrationTests {
         assertThat(cost.getCostBreakdown().getCachedSavingsUsd()).isEqualTo("0.000625");
         assertThat(new TestHttp(port).get("/actuator/prometheus").body())
                 .contains("tokenmeter_pricing_unknown_model_phases_total");
+    }
+
+    @Test
+    void publishesASessionsCostInTheTraceTheSessionWasDeliveredIn() {
+        String traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        TestKafka.send(
+                Topics.SESSION_COMPLETED,
+                user,
+                session("traced-" + user).user(user).tokens(1_000).build(),
+                Map.of("traceparent", traceParent));
+
+        assertThat(await().until(() -> rawCosts(user), list -> !list.isEmpty()))
+                .singleElement()
+                .satisfies(cost -> assertThat(traceParent(cost)).isEqualTo(traceParent));
+    }
+
+    @Test
+    void publishesASessionsCostWithoutTraceWhenTheSessionCameWithout() {
+        sendSession(session("untraced-" + user).user(user).tokens(1_000).build());
+
+        assertThat(await().until(() -> rawCosts(user), list -> !list.isEmpty()))
+                .singleElement()
+                .satisfies(cost -> assertThat(traceParent(cost)).isNull());
     }
 
     @Test
@@ -468,6 +494,17 @@ class MeteringIntegrationTests {
                 .filter(record -> key.equals(record.key()))
                 .map(ConsumerRecord::value)
                 .toList();
+    }
+
+    static List<ConsumerRecord<String, byte[]>> rawCosts(String userId) {
+        return TestKafka.readAllRaw(Topics.SESSION_COST.name()).stream()
+                .filter(record -> userId.equals(record.key()))
+                .toList();
+    }
+
+    static String traceParent(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader("traceparent");
+        return header == null ? null : new String(header.value(), StandardCharsets.US_ASCII);
     }
 
     UsageState lastUsageState(String userId) {

@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,6 +97,37 @@ class WebhookEndpointIntegrationTests {
         assertThat(event.getLivemode()).isFalse();
         assertThat(event.getCreated()).isEqualTo(Instant.ofEpochSecond(1619706820));
         assertThat(event.getReceivedAt()).isBetween(now().minusSeconds(60), now());
+    }
+
+    @Test
+    void storesTheEventWithTheTraceContextOfItsRequest() {
+        SignedDelivery delivery = subscriptionUpdated(newEventId()).signedWith(NEW_SECRET, now());
+
+        assertThat(post(delivery, "application/json").statusCode()).isEqualTo(200);
+
+        assertThat(traceParent(storedOnce(idOf(delivery))))
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")
+                .doesNotStartWith("00-" + "0".repeat(32));
+    }
+
+    @Test
+    void storesTheEventInTheTraceTheRequestCarried() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        SignedDelivery delivery = subscriptionUpdated(newEventId()).signedWith(NEW_SECRET, now());
+        TestHttp http = new TestHttp(port);
+
+        HttpResponse<String> response =
+                http.send(
+                        http.request(PATH)
+                                .header("Content-Type", "application/json")
+                                .header("Stripe-Signature", delivery.signatureHeader())
+                                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.bodyBytes()))
+                                .build());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(traceParent(storedOnce(idOf(delivery))))
+                .matches("00-" + traceId + "-[0-9a-f]{16}-01");
     }
 
     @Test
@@ -496,6 +528,12 @@ class WebhookEndpointIntegrationTests {
         List<ConsumerRecord<String, StripeWebhookEvent>> records = stored(eventId);
         assertThat(records).hasSize(1);
         return records.get(0);
+    }
+
+    private static String traceParent(ConsumerRecord<String, StripeWebhookEvent> record) {
+        Header header = record.headers().lastHeader("traceparent");
+        assertThat(header).as("traceparent header").isNotNull();
+        return new String(header.value(), StandardCharsets.US_ASCII);
     }
 
     private static void assertNotStored(String eventId) {

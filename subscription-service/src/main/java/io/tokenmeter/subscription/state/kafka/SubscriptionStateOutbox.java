@@ -12,16 +12,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * Announces a change by writing its {@code SubscriptionState} record to the outbox table, in the
- * transaction that stores the change; {@link SubscriptionStateRelay} sends it to Kafka.
+ * transaction that stores the change, with the trace context of the event that caused it; {@link
+ * SubscriptionStateRelay} sends it to Kafka.
  */
 @Component
 class SubscriptionStateOutbox implements SubscriptionChanges {
 
     private final JdbcClient jdbc;
+    private final TraceParents traceParents;
     private final AvroSingleObjectSerializer serializer = new AvroSingleObjectSerializer();
 
-    SubscriptionStateOutbox(JdbcClient jdbc) {
+    SubscriptionStateOutbox(JdbcClient jdbc, TraceParents traceParents) {
         this.jdbc = jdbc;
+        this.traceParents = traceParents;
     }
 
     @Override
@@ -29,9 +32,10 @@ class SubscriptionStateOutbox implements SubscriptionChanges {
         byte[] payload =
                 serializer.serialize(Topics.SUBSCRIPTION_STATE.name(), record(state, updatedAt));
         jdbc.sql(
-                        "INSERT INTO subscription_state_outbox (user_id, payload, created_at)"
-                                + " VALUES (?, ?, ?)")
-                .params(state.userId(), payload, Timestamp.from(updatedAt))
+                        "INSERT INTO subscription_state_outbox"
+                                + " (user_id, payload, created_at, trace_parent)"
+                                + " VALUES (?, ?, ?, ?)")
+                .params(state.userId(), payload, Timestamp.from(updatedAt), traceParents.current())
                 .update();
     }
 

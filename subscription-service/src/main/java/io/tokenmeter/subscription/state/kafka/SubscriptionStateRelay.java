@@ -20,6 +20,8 @@ import org.springframework.transaction.support.TransactionOperations;
  * after the broker acknowledged them; a crash in between sends them again, harmless on a compacted
  * topic keyed by user), in outbox order, by one relay at a time across instances (an advisory
  * lock), through one idempotent producer, so each user's states arrive in the order they changed.
+ * Each record is sent in the trace of the event that caused the change (its stored {@code
+ * traceparent}), so the template's observation continues that trace in the record's header.
  */
 @Component
 class SubscriptionStateRelay {
@@ -34,14 +36,17 @@ class SubscriptionStateRelay {
     private final JdbcClient jdbc;
     private final KafkaOperations<Object, Object> kafka;
     private final TransactionOperations transactions;
+    private final TraceParents traceParents;
 
     SubscriptionStateRelay(
             JdbcClient jdbc,
             KafkaOperations<Object, Object> kafka,
-            TransactionOperations transactions) {
+            TransactionOperations transactions,
+            TraceParents traceParents) {
         this.jdbc = jdbc;
         this.kafka = kafka;
         this.transactions = transactions;
+        this.traceParents = traceParents;
     }
 
     @Scheduled(fixedDelayString = "${tokenmeter.subscription.outbox-poll-interval:100ms}")
@@ -68,7 +73,8 @@ class SubscriptionStateRelay {
         }
         List<Row> rows =
                 jdbc.sql(
-                                "SELECT id, user_id, payload FROM subscription_state_outbox"
+                                "SELECT id, user_id, payload, trace_parent"
+                                        + " FROM subscription_state_outbox"
                                         + " ORDER BY id LIMIT ?")
                         .param(BATCH)
                         .query(
@@ -76,14 +82,23 @@ class SubscriptionStateRelay {
                                         new Row(
                                                 rs.getLong("id"),
                                                 rs.getString("user_id"),
-                                                rs.getBytes("payload")))
+                                                rs.getBytes("payload"),
+                                                rs.getString("trace_parent")))
                         .list();
         if (rows.isEmpty()) {
             return 0;
         }
         List<CompletableFuture<?>> acks = new ArrayList<>();
         for (Row row : rows) {
-            acks.add(kafka.send(Topics.SUBSCRIPTION_STATE.name(), row.userId(), row.payload()));
+            acks.add(
+                    traceParents.continuing(
+                            row.traceParent(),
+                            "subscription-state relay",
+                            () ->
+                                    kafka.send(
+                                            Topics.SUBSCRIPTION_STATE.name(),
+                                            row.userId(),
+                                            row.payload())));
         }
         try {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
@@ -100,5 +115,5 @@ class SubscriptionStateRelay {
         return rows.size();
     }
 
-    private record Row(long id, String userId, byte[] payload) {}
+    private record Row(long id, String userId, byte[] payload, String traceParent) {}
 }

@@ -22,6 +22,7 @@ import io.tokenmeter.testsupport.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -283,6 +284,41 @@ class StripeWebhookEventsIntegrationTests {
                                                                 .contains("evt_bad_1")
                                                                 .contains(
                                                                         "not Stripe event JSON")));
+    }
+
+    @Test
+    void publishesTheStateInTheTraceOfTheStripeEventThatChangedIt() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        CheckoutCompleted checkout =
+                new CheckoutCompleted("evt_traced_1", T0, "u_traced", "cus_traced", null);
+
+        TestKafka.send(
+                Topics.STRIPE_WEBHOOK_EVENTS,
+                checkout.customerId(),
+                StripeEvents.record(checkout, true),
+                Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+
+        await().pollInterval(Duration.ofMillis(250))
+                .untilAsserted(
+                        () ->
+                                assertThat(TestKafka.readAllRaw(Topics.SUBSCRIPTION_STATE.name()))
+                                        .filteredOn(record -> "u_traced".equals(record.key()))
+                                        .isNotEmpty()
+                                        .allSatisfy(
+                                                record ->
+                                                        assertThat(
+                                                                        record.headers()
+                                                                                .lastHeader(
+                                                                                        "traceparent"))
+                                                                .isNotNull()
+                                                                .extracting(
+                                                                        StripeWebhookEventsIntegrationTests
+                                                                                ::text)
+                                                                .asString()
+                                                                .matches(
+                                                                        "00-"
+                                                                                + traceId
+                                                                                + "-[0-9a-f]{16}-01")));
     }
 
     private static String text(Header header) {

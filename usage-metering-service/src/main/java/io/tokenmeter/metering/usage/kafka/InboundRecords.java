@@ -7,8 +7,10 @@ import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.SubscriptionChange;
 import io.tokenmeter.metering.usage.Tier;
 import io.tokenmeter.platform.kafka.InvalidRecordException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
@@ -20,6 +22,8 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
 final class InboundRecords {
 
     private static final LogAccessor LOG = new LogAccessor(InboundRecords.class);
+
+    static final String TRACEPARENT = "traceparent";
 
     private InboundRecords() {}
 
@@ -42,10 +46,19 @@ final class InboundRecords {
                                                     phase.getPromptTokens(),
                                                     phase.getCachedTokens(),
                                                     phase.getCompletionTokens()))
-                            .toList());
+                            .toList(),
+                    traceParent(record));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRecordException("invalid SessionCompleted: " + e.getMessage());
         }
+    }
+
+    /** The delivery's W3C trace context, carried to the session's cost record; null if none. */
+    private static String traceParent(ConsumerRecord<String, Object> record) {
+        Header header = record.headers().lastHeader(TRACEPARENT);
+        return header == null || header.value() == null
+                ? null
+                : new String(header.value(), StandardCharsets.US_ASCII);
     }
 
     static SubscriptionChange subscriptionChange(ConsumerRecord<String, Object> record) {

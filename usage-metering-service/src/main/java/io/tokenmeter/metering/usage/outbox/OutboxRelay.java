@@ -53,6 +53,9 @@ public class OutboxRelay implements SmartLifecycle {
     /** Header carrying the outbox id, for tracing a record back to its transaction. */
     public static final String OUTBOX_ID_HEADER = "tokenmeter-outbox-id";
 
+    /** W3C trace context header: a session cost continues its delivery's trace. */
+    static final String TRACEPARENT_HEADER = "traceparent";
+
     /** Where the relay's progress is kept, as a committed offset of the relay's own group. */
     static final TopicPartition PROGRESS = new TopicPartition(Topics.SESSION_COST.name(), 0);
 
@@ -175,14 +178,15 @@ public class OutboxRelay implements SmartLifecycle {
             while (running) {
                 List<Row> rows =
                         jdbc.query(
-                                "select id, topic, message_key, payload from outbox"
+                                "select id, topic, message_key, payload, trace_parent from outbox"
                                         + " where id > ? order by id limit ?",
                                 (ResultSet rs, int i) ->
                                         new Row(
                                                 rs.getLong(1),
                                                 rs.getString(2),
                                                 rs.getString(3),
-                                                rs.getBytes(4)),
+                                                rs.getBytes(4),
+                                                rs.getBytes(5)),
                                 watermark,
                                 batchSize);
                 if (rows.isEmpty()) {
@@ -198,6 +202,9 @@ public class OutboxRelay implements SmartLifecycle {
                             .add(
                                     OUTBOX_ID_HEADER,
                                     Long.toString(row.id()).getBytes(StandardCharsets.UTF_8));
+                    if (row.traceParent() != null) {
+                        record.headers().add(TRACEPARENT_HEADER, row.traceParent());
+                    }
                     producer.send(record);
                 }
                 producer.sendOffsetsToTransaction(
@@ -266,5 +273,5 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    private record Row(long id, String topic, String key, byte[] payload) {}
+    private record Row(long id, String topic, String key, byte[] payload, byte[] traceParent) {}
 }

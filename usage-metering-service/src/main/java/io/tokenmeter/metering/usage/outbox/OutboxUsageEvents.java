@@ -35,10 +35,12 @@ public class OutboxUsageEvents implements UsageEvents {
 
     /**
      * Rows go in with binary COPY: no hex-encoding of payloads, no SQL parsing per row; ids are
-     * taken in stream order.
+     * taken in stream order. {@code trace_parent} is the W3C trace context a session cost is
+     * announced in (its delivery's); null for the aggregates (usage states, threshold crossings),
+     * which stand for many sessions and start no trace of their own.
      */
     private static final String COPY =
-            "copy outbox (topic, message_key, payload) from stdin (format binary)";
+            "copy outbox (topic, message_key, payload, trace_parent) from stdin (format binary)";
 
     private static final byte[] COPY_SIGNATURE = {
         'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0
@@ -56,10 +58,14 @@ public class OutboxUsageEvents implements UsageEvents {
     /**
      * PostgreSQL's binary COPY format: signature, flags, then per row the field lengths + bytes.
      */
-    static byte[] binaryCopy(String[] topics, String[] keys, byte[][] payloads) {
+    static byte[] binaryCopy(
+            String[] topics, String[] keys, byte[][] payloads, String[] traceParents) {
         int size = 32;
         for (int i = 0; i < topics.length; i++) {
-            size += 14 + topics[i].length() + keys[i].length() * 3 + payloads[i].length;
+            size += 18 + topics[i].length() + keys[i].length() * 3 + payloads[i].length;
+            if (traceParents[i] != null) {
+                size += traceParents[i].length();
+            }
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -67,10 +73,15 @@ public class OutboxUsageEvents implements UsageEvents {
             out.writeInt(0);
             out.writeInt(0);
             for (int i = 0; i < topics.length; i++) {
-                out.writeShort(3);
+                out.writeShort(4);
                 field(out, topics[i].getBytes(StandardCharsets.UTF_8));
                 field(out, keys[i].getBytes(StandardCharsets.UTF_8));
                 field(out, payloads[i]);
+                if (traceParents[i] == null) {
+                    out.writeInt(-1);
+                } else {
+                    field(out, traceParents[i].getBytes(StandardCharsets.UTF_8));
+                }
             }
             out.writeShort(-1);
         } catch (IOException e) {
@@ -97,8 +108,10 @@ public class OutboxUsageEvents implements UsageEvents {
         String[] topics = new String[n];
         String[] keys = new String[n];
         byte[][] payloads = new byte[n][];
+        String[] traceParents = new String[n];
         int i = 0;
         for (PricedSession cost : costs) {
+            traceParents[i] = cost.usage().traceParent();
             topics[i] = Topics.SESSION_COST.name();
             keys[i] = cost.usage().userId();
             payloads[i++] = serializer.serialize(topics[i - 1], OutboundRecords.sessionCost(cost));
@@ -115,7 +128,7 @@ public class OutboxUsageEvents implements UsageEvents {
             payloads[i++] =
                     serializer.serialize(topics[i - 1], OutboundRecords.thresholdCrossed(crossing));
         }
-        byte[] copy = binaryCopy(topics, keys, payloads);
+        byte[] copy = binaryCopy(topics, keys, payloads, traceParents);
         jdbc.execute("select pg_advisory_xact_lock(" + OUTBOX_LOCK + ")");
         jdbc.execute(
                 (ConnectionCallback<Long>)
