@@ -177,24 +177,9 @@ class MeteringIntegrationTests {
         // The renewal race: December's first sessions are metered before December's state, so
         // they fall into time no known period claims and count as FREE until it arrives. Each
         // would cross a FREE threshold (70, 90, 100 % of 100K).
-        sendSession(
-                session("dec-a-" + user)
-                        .user(user)
-                        .completedAt(day(2, DEC))
-                        .tokens(75_000)
-                        .build());
-        sendSession(
-                session("dec-b-" + user)
-                        .user(user)
-                        .completedAt(day(3, DEC))
-                        .tokens(20_000)
-                        .build());
-        sendSession(
-                session("dec-c-" + user)
-                        .user(user)
-                        .completedAt(day(4, DEC))
-                        .tokens(4_405_000)
-                        .build());
+        sendSession("dec-a-" + user, day(2, DEC), 75_000);
+        sendSession("dec-b-" + user, day(3, DEC), 20_000);
+        sendSession("dec-c-" + user, day(4, DEC), 4_405_000);
         await().untilAsserted(
                         () ->
                                 assertThat(bucketTotals(user))
@@ -226,18 +211,8 @@ class MeteringIntegrationTests {
         sendState(paid("PRO", NOV, DEC, NOV));
         await().untilAsserted(
                         () -> assertThat(quota(user).get("tier").asString()).isEqualTo("PRO"));
-        sendSession(
-                session("dec-a-" + user)
-                        .user(user)
-                        .completedAt(day(2, DEC))
-                        .tokens(75_000)
-                        .build());
-        sendSession(
-                session("dec-b-" + user)
-                        .user(user)
-                        .completedAt(day(3, DEC))
-                        .tokens(20_000)
-                        .build());
+        sendSession("dec-a-" + user, day(2, DEC), 75_000);
+        sendSession("dec-b-" + user, day(3, DEC), 20_000);
         await().untilAsserted(
                         () -> assertThat(bucketTotals(user)).containsEntry("-infinity", 95_000L));
         awaitOutboxRelayed();
@@ -263,8 +238,7 @@ class MeteringIntegrationTests {
         // recorded; the next session crosses the last threshold as usual.
         sendState(free(day(4, DEC)));
         sendState(state("FREE", "canceled", null, null, day(6, DEC)));
-        sendSession(
-                session("dec-c-" + user).user(user).completedAt(day(7, DEC)).tokens(5_000).build());
+        sendSession("dec-c-" + user, day(7, DEC), 5_000);
 
         await().untilAsserted(
                         () ->
@@ -280,12 +254,7 @@ class MeteringIntegrationTests {
 
     @Test
     void countsASessionInThePeriodContainingItEvenWhenItArrivesBeforeThatPeriodsState() {
-        sendSession(
-                session("early-" + user)
-                        .user(user)
-                        .completedAt(day(20, NOV))
-                        .tokens(5_000)
-                        .build());
+        sendSession("early-" + user, day(20, NOV), 5_000);
         sendSession(
                 session("free-" + user)
                         .user(user)
@@ -316,8 +285,7 @@ class MeteringIntegrationTests {
     @Test
     void startsEachRenewedPeriodFromZeroAndKeepsLateSessionsInTheirOwnPeriod() {
         sendState(paid("ESSENTIEL", NOV, DEC, NOV));
-        sendSession(
-                session("nov-" + user).user(user).completedAt(day(10, NOV)).tokens(7_000).build());
+        sendSession("nov-" + user, day(10, NOV), 7_000);
         await().untilAsserted(
                         () -> assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(7_000));
 
@@ -328,13 +296,8 @@ class MeteringIntegrationTests {
                                         .isEqualTo("2026-12-01T00:00:00Z"));
         assertThat(quota(user).get("tokens_used").asLong()).isZero();
 
-        sendSession(
-                session("late-nov-" + user)
-                        .user(user)
-                        .completedAt(day(30, NOV))
-                        .tokens(3_000)
-                        .build());
-        sendSession(session("dec-" + user).user(user).completedAt(day(2, DEC)).tokens(500).build());
+        sendSession("late-nov-" + user, day(30, NOV), 3_000);
+        sendSession("dec-" + user, day(2, DEC), 500);
 
         await().untilAsserted(
                         () -> assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(500));
@@ -352,15 +315,9 @@ class MeteringIntegrationTests {
                         .tokens(10_000)
                         .build());
         sendState(paid("PRO", NOV, DEC, NOV));
-        sendSession(
-                session("pro-" + user).user(user).completedAt(day(5, NOV)).tokens(50_000).build());
+        sendSession("pro-" + user, day(5, NOV), 50_000);
         sendState(free(day(10, NOV)));
-        sendSession(
-                session("after-" + user)
-                        .user(user)
-                        .completedAt(day(12, NOV))
-                        .tokens(20_000)
-                        .build());
+        sendSession("after-" + user, day(12, NOV), 20_000);
 
         await().untilAsserted(
                         () -> {
@@ -373,8 +330,7 @@ class MeteringIntegrationTests {
 
         Instant again = day(20, NOV);
         sendState(paid("MAX", again, again.plusSeconds(86_400 * 30), again));
-        sendSession(
-                session("max-" + user).user(user).completedAt(day(21, NOV)).tokens(1_000).build());
+        sendSession("max-" + user, day(21, NOV), 1_000);
 
         await().untilAsserted(
                         () -> {
@@ -452,6 +408,11 @@ class MeteringIntegrationTests {
 
     void sendSession(SpecificRecord session) {
         TestKafka.send(Topics.SESSION_COMPLETED, user, session);
+    }
+
+    /** A session of this test's user, completed at {@code completedAt}. */
+    void sendSession(String sessionId, Instant completedAt, long tokens) {
+        sendSession(session(sessionId).user(user).completedAt(completedAt).tokens(tokens).build());
     }
 
     void sendState(SubscriptionState state) {
