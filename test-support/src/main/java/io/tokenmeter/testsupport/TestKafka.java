@@ -170,19 +170,34 @@ public final class TestKafka {
 
     /** Everything on a topic right now, as bytes, from the beginning (headers included). */
     public static List<ConsumerRecord<String, byte[]>> readAllRaw(String topic) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        forEachRecord(TestInfrastructure.kafkaBootstrapServers(), topic, records::add);
+        return records;
+    }
+
+    /**
+     * Hands every record on a topic of the broker at {@code bootstrapServers} right now, from the
+     * beginning, to {@code each}, as committed ({@code read_committed}); for checks that keep only
+     * a little of each record, such as which event ids were stored.
+     */
+    public static void forEachRecord(
+            String bootstrapServers,
+            String topic,
+            java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
         Map<String, Object> config =
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        TestInfrastructure.kafkaBootstrapServers(),
+                        bootstrapServers,
                         ConsumerConfig.GROUP_ID_CONFIG,
                         "test-reader-" + UUID.randomUUID(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                         "earliest",
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                         false,
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        8 * 1024 * 1024,
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                         "read_committed");
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(
                         config, new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -197,10 +212,9 @@ public final class TestKafka {
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
-        return records;
     }
 
     private static Map<String, Object> adminConfig() {

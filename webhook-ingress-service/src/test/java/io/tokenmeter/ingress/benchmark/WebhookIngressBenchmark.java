@@ -7,6 +7,7 @@ import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectDeserializer;
 import io.tokenmeter.testsupport.KeepAliveHttpClient;
 import io.tokenmeter.testsupport.StripeEvent;
+import io.tokenmeter.testsupport.TestKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,12 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -410,39 +405,19 @@ class WebhookIngressBenchmark {
 
     private static Set<String> storedEventIds(EmbeddedKafkaKraftBroker broker, String prefix) {
         String topic = Topics.STRIPE_WEBHOOK_EVENTS.name();
-        Map<String, Object> config =
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        broker.getBrokersAsString(),
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "benchmark-check",
-                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                        8 * 1024 * 1024,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed");
         Set<String> ids = new HashSet<>();
         AvroSingleObjectDeserializer avro = new AvroSingleObjectDeserializer();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(
-                        config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> record :
-                        consumer.poll(Duration.ofMillis(500))) {
+        TestKafka.forEachRecord(
+                broker.getBrokersAsString(),
+                topic,
+                record -> {
                     String id =
                             ((StripeWebhookEvent) avro.deserialize(topic, record.value()))
                                     .getEventId();
                     if (id.startsWith(prefix)) {
                         ids.add(id);
                     }
-                }
-            }
-        }
+                });
         return ids;
     }
 }

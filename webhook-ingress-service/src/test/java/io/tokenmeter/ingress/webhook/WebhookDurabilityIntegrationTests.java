@@ -7,6 +7,7 @@ import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectDeserializer;
 import io.tokenmeter.testsupport.StripeEvent;
 import io.tokenmeter.testsupport.StripeEvent.SignedDelivery;
+import io.tokenmeter.testsupport.TestKafka;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,12 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -168,36 +163,15 @@ class WebhookDurabilityIntegrationTests {
     }
 
     private static Set<String> storedEventIds() {
-        Map<String, Object> config =
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        broker.getBrokersAsString(),
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "durability-check",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed");
         Set<String> ids = new HashSet<>();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(
-                        config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(TOPIC, Duration.ofSeconds(30))
-                    .forEach(info -> partitions.add(new TopicPartition(TOPIC, info.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            AvroSingleObjectDeserializer avro = new AvroSingleObjectDeserializer();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> record :
-                        consumer.poll(Duration.ofMillis(200))) {
-                    ids.add(
-                            ((StripeWebhookEvent) avro.deserialize(TOPIC, record.value()))
-                                    .getEventId());
-                }
-            }
-        }
+        AvroSingleObjectDeserializer avro = new AvroSingleObjectDeserializer();
+        TestKafka.forEachRecord(
+                broker.getBrokersAsString(),
+                TOPIC,
+                record ->
+                        ids.add(
+                                ((StripeWebhookEvent) avro.deserialize(TOPIC, record.value()))
+                                        .getEventId()));
         return ids;
     }
 
