@@ -347,41 +347,26 @@ public final class MeteringBenchmark {
 
     /** Every counted session has exactly one SessionCost on Kafka (read_committed). */
     static void verifySessionCosts(String bootstrap, Expected expected) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-" + UUID.randomUUID());
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        int records = 0;
+        int[] records = {0};
         java.util.Set<String> sessions = new java.util.HashSet<>();
         AvroSingleObjectDeserializer deserializer = new AvroSingleObjectDeserializer();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(
-                        config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topics.SESSION_COST.name())
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> record :
-                        consumer.poll(Duration.ofMillis(200))) {
+        TestKafka.forEachRecord(
+                bootstrap,
+                Topics.SESSION_COST.name(),
+                record -> {
                     if (record.key().startsWith("b-")) {
-                        records++;
+                        records[0]++;
                         sessions.add(
                                 ((io.tokenmeter.events.SessionCost)
                                                 deserializer.deserialize(
                                                         record.topic(), record.value()))
                                         .getSessionId());
                     }
-                }
-            }
-        }
+                });
         System.out.printf(
                 "SessionCost on Kafka: %,d records, %,d distinct sessions (expected %,d)%n",
-                records, sessions.size(), expected.unique);
-        if (records != expected.unique || sessions.size() != expected.unique) {
+                records[0], sessions.size(), expected.unique);
+        if (records[0] != expected.unique || sessions.size() != expected.unique) {
             throw new IllegalStateException("SessionCost not exactly once on Kafka");
         }
     }
