@@ -2,6 +2,7 @@ package io.tokenmeter.testsupport;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,7 +111,7 @@ public final class KeepAliveHttpClient implements Closeable {
     }
 
     private byte[] readChunked() throws IOException {
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (int size = chunkSize(); size > 0; size = chunkSize()) {
             body.write(in.readNBytes(size));
             readLine();
