@@ -4,6 +4,8 @@ import static io.tokenmeter.dashboard.States.newUser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tokenmeter.dashboard.sessions.PricedSession;
+import io.tokenmeter.dashboard.sessions.SessionHistory;
 import io.tokenmeter.dashboard.status.StatusReadModel;
 import io.tokenmeter.dashboard.status.SubscriptionSnapshot;
 import io.tokenmeter.dashboard.status.Tier;
@@ -48,6 +50,7 @@ class ReadModelReplayIntegrationTests {
     static final Instant DEC = States.DECEMBER;
 
     @Autowired StatusReadModel readModel;
+    @Autowired SessionHistory sessions;
     @Autowired JdbcTemplate jdbc;
 
     /** A user's life: subscribes to PRO, a payment fails, renews, cancels to FREE. */
@@ -120,6 +123,24 @@ class ReadModelReplayIntegrationTests {
     }
 
     @Test
+    void aSessionDeliveredTwiceInOneBatchKeepsItsLastDelivery() {
+        String user = newUser();
+        PricedSession first = pricedSession("s_" + user, user, at(1), "0.014250");
+        PricedSession repriced = pricedSession("s_" + user, user, at(1), "0.015125");
+        PricedSession other = pricedSession("t_" + user, user, at(2), "0.014250");
+
+        sessions.sessionsPriced(List.of(first, other, repriced, other));
+
+        assertThat(sessions.costOf(user, first.sessionId())).contains(repriced);
+        assertThat(sessions.costOf(user, other.sessionId())).contains(other);
+        assertThat(sessionCount(jdbc, List.of(user))).isEqualTo(2);
+
+        // Delivered again later (a replay): the same row, unchanged.
+        sessions.sessionsPriced(List.of(first));
+        assertThat(sessions.costOf(user, first.sessionId())).contains(first);
+    }
+
+    @Test
     void aFreshInstanceReplayingTheTopicsBuildsTheSameRows() {
         List<String> users = new ArrayList<>();
         try (KafkaProducer<String, Object> producer = TestKafka.producer()) {
@@ -167,6 +188,16 @@ class ReadModelReplayIntegrationTests {
 
             await().untilAsserted(() -> assertThat(allRows(replicaJdbc, users)).isEqualTo(live));
         }
+    }
+
+    static PricedSession pricedSession(String session, String user, Instant at, String total) {
+        return new PricedSession(
+                session,
+                user,
+                at,
+                4200,
+                List.of(new PricedSession.Phase("grading", "gpt-4o", 3000, 500, 700, total)),
+                new PricedSession.Costs("0.007500", "0.007000", "0.000625", total, "0.000625"));
     }
 
     static <T> List<T> shuffledWithDuplicates(List<T> history, Random random) {

@@ -20,6 +20,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.util.StringUtils;
 
 /**
@@ -68,6 +70,20 @@ public class UserJwtAutoConfiguration {
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(UserJwtAutoConfiguration::roles);
         return converter;
+    }
+
+    /** The bearer token from the {@code Authorization} header, without a regular expression. */
+    @Bean
+    @ConditionalOnMissingBean
+    BearerTokenResolver headerBearerTokenResolver() {
+        return new HeaderBearerTokenResolver();
+    }
+
+    /** Spring Security's firewall rules, checked without regular expressions. */
+    @Bean
+    @ConditionalOnMissingBean
+    HttpFirewall printableHeadersFirewall() {
+        return PrintableHeadersFirewall.create();
     }
 
     static Collection<GrantedAuthority> roles(Jwt jwt) {

@@ -5,10 +5,10 @@ import io.tokenmeter.dashboard.sessions.SessionStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -22,12 +22,24 @@ class JdbcSessionStore implements SessionStore {
 
     private static final TypeReference<List<PricedSession.Phase>> PHASES = new TypeReference<>() {};
 
+    /**
+     * One statement for a whole batch, the rows travelling as arrays (timestamps as epoch
+     * milliseconds, exact): at thousands of sessions a second, a statement per row cost PostgreSQL
+     * an executor start per row. A session delivered again with the same content rewrites nothing.
+     */
     private static final String UPSERT =
             """
-            INSERT INTO session_cost (session_id, user_id, completed_at, total_tokens, phases,
+            INSERT INTO session_cost AS c (session_id, user_id, completed_at, total_tokens, phases,
                 prompt_cost_usd, completion_cost_usd, cached_cost_usd, total_cost_usd,
                 cached_savings_usd)
-            VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
+            SELECT r.session_id, r.user_id,
+                   timestamptz 'epoch' + r.completed_at * interval '1 millisecond',
+                   r.total_tokens, r.phases::jsonb, r.prompt, r.completion, r.cached, r.total,
+                   r.savings
+            FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
+                        ?::text[], ?::text[], ?::text[], ?::text[])
+                AS r(session_id, user_id, completed_at, total_tokens, phases, prompt, completion,
+                     cached, total, savings)
             ON CONFLICT (session_id) DO UPDATE SET
                 user_id = excluded.user_id, completed_at = excluded.completed_at,
                 total_tokens = excluded.total_tokens, phases = excluded.phases,
@@ -36,6 +48,13 @@ class JdbcSessionStore implements SessionStore {
                 cached_cost_usd = excluded.cached_cost_usd,
                 total_cost_usd = excluded.total_cost_usd,
                 cached_savings_usd = excluded.cached_savings_usd
+            WHERE (c.user_id, c.completed_at, c.total_tokens, c.phases, c.prompt_cost_usd,
+                   c.completion_cost_usd, c.cached_cost_usd, c.total_cost_usd,
+                   c.cached_savings_usd)
+                IS DISTINCT FROM
+                  (excluded.user_id, excluded.completed_at, excluded.total_tokens,
+                   excluded.phases, excluded.prompt_cost_usd, excluded.completion_cost_usd,
+                   excluded.cached_cost_usd, excluded.total_cost_usd, excluded.cached_savings_usd)
             """;
 
     private static final String COLUMNS =
@@ -54,24 +73,48 @@ class JdbcSessionStore implements SessionStore {
     @Override
     @Transactional
     public void saveAll(List<PricedSession> sessions) {
-        jdbc.batchUpdate(
-                UPSERT,
-                sessions,
-                sessions.size(),
-                (PreparedStatement ps, PricedSession s) -> {
-                    ps.setString(1, s.sessionId());
-                    ps.setString(2, s.userId());
-                    ps.setObject(
-                            3,
-                            s.completedAt().atOffset(ZoneOffset.UTC),
-                            Types.TIMESTAMP_WITH_TIMEZONE);
-                    ps.setLong(4, s.totalTokens());
-                    ps.setString(5, json.writeValueAsString(s.phases()));
-                    ps.setString(6, s.costs().promptCostUsd());
-                    ps.setString(7, s.costs().completionCostUsd());
-                    ps.setString(8, s.costs().cachedCostUsd());
-                    ps.setString(9, s.costs().totalCostUsd());
-                    ps.setString(10, s.costs().cachedSavingsUsd());
+        // One row per session: a statement may not update the same row twice, and the last
+        // delivery of a session in the batch is the one that stands.
+        Map<String, PricedSession> last = new LinkedHashMap<>();
+        sessions.forEach(session -> last.put(session.sessionId(), session));
+        int n = last.size();
+        String[] ids = new String[n];
+        String[] users = new String[n];
+        Long[] completedAt = new Long[n];
+        Long[] tokens = new Long[n];
+        String[] phases = new String[n];
+        String[] prompt = new String[n];
+        String[] completion = new String[n];
+        String[] cached = new String[n];
+        String[] total = new String[n];
+        String[] savings = new String[n];
+        int i = 0;
+        for (PricedSession s : last.values()) {
+            ids[i] = s.sessionId();
+            users[i] = s.userId();
+            completedAt[i] = s.completedAt().toEpochMilli();
+            tokens[i] = s.totalTokens();
+            phases[i] = json.writeValueAsString(s.phases());
+            prompt[i] = s.costs().promptCostUsd();
+            completion[i] = s.costs().completionCostUsd();
+            cached[i] = s.costs().cachedCostUsd();
+            total[i] = s.costs().totalCostUsd();
+            savings[i++] = s.costs().cachedSavingsUsd();
+        }
+        jdbc.update(
+                connection -> {
+                    PreparedStatement ps = connection.prepareStatement(UPSERT);
+                    ps.setArray(1, connection.createArrayOf("text", ids));
+                    ps.setArray(2, connection.createArrayOf("text", users));
+                    ps.setArray(3, connection.createArrayOf("int8", completedAt));
+                    ps.setArray(4, connection.createArrayOf("int8", tokens));
+                    ps.setArray(5, connection.createArrayOf("text", phases));
+                    ps.setArray(6, connection.createArrayOf("text", prompt));
+                    ps.setArray(7, connection.createArrayOf("text", completion));
+                    ps.setArray(8, connection.createArrayOf("text", cached));
+                    ps.setArray(9, connection.createArrayOf("text", total));
+                    ps.setArray(10, connection.createArrayOf("text", savings));
+                    return ps;
                 });
     }
 
