@@ -16,7 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Priced sessions in PostgreSQL, phases as a jsonb array (read and written whole). */
+/** Priced sessions in PostgreSQL, phases as a json array (read and written whole). */
 @Repository
 class JdbcSessionStore implements SessionStore {
 
@@ -34,7 +34,7 @@ class JdbcSessionStore implements SessionStore {
                 cached_savings_usd)
             SELECT r.session_id, r.user_id,
                    timestamptz 'epoch' + r.completed_at * interval '1 millisecond',
-                   r.total_tokens, r.phases::jsonb, r.prompt, r.completion, r.cached, r.total,
+                   r.total_tokens, r.phases::json, r.prompt, r.completion, r.cached, r.total,
                    r.savings
             FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
                         ?::text[], ?::text[], ?::text[], ?::text[])
@@ -48,12 +48,12 @@ class JdbcSessionStore implements SessionStore {
                 cached_cost_usd = excluded.cached_cost_usd,
                 total_cost_usd = excluded.total_cost_usd,
                 cached_savings_usd = excluded.cached_savings_usd
-            WHERE (c.user_id, c.completed_at, c.total_tokens, c.phases, c.prompt_cost_usd,
+            WHERE (c.user_id, c.completed_at, c.total_tokens, c.phases::text, c.prompt_cost_usd,
                    c.completion_cost_usd, c.cached_cost_usd, c.total_cost_usd,
                    c.cached_savings_usd)
                 IS DISTINCT FROM
                   (excluded.user_id, excluded.completed_at, excluded.total_tokens,
-                   excluded.phases, excluded.prompt_cost_usd, excluded.completion_cost_usd,
+                   excluded.phases::text, excluded.prompt_cost_usd, excluded.completion_cost_usd,
                    excluded.cached_cost_usd, excluded.total_cost_usd, excluded.cached_savings_usd)
             """;
 
