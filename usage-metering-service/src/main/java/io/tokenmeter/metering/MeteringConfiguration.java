@@ -6,8 +6,11 @@ import io.tokenmeter.metering.pricing.PriceTable;
 import io.tokenmeter.metering.pricing.Pricer;
 import io.tokenmeter.metering.pricing.file.PriceTableFile;
 import io.tokenmeter.metering.usage.UsageMeter;
+import io.tokenmeter.metering.usage.UsageStore;
 import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
 import io.tokenmeter.metering.usage.jdbc.SpringTransactions;
+import io.tokenmeter.metering.usage.kafka.MeteredBatchTransactions;
+import io.tokenmeter.metering.usage.kafka.TransactionalUsageEvents;
 import io.tokenmeter.metering.usage.outbox.OutboxRelay;
 import io.tokenmeter.metering.usage.outbox.OutboxUsageEvents;
 import java.time.Clock;
@@ -80,13 +83,31 @@ class MeteringConfiguration {
     }
 
     @Bean
+    UsageStore usageStore(JdbcTemplate jdbc) {
+        return new JdbcUsageStore(jdbc);
+    }
+
+    @Bean
+    MeteredBatchTransactions meteredBatchTransactions(
+            KafkaProperties kafka, MeterRegistry registry) {
+        return new MeteredBatchTransactions(kafka.buildProducerProperties(), registry);
+    }
+
+    /**
+     * Metered batches announce in their listener's Kafka transaction; subscription changes (rare)
+     * through the outbox.
+     */
+    @Bean
     UsageMeter usageMeter(
+            UsageStore store,
             JdbcTemplate jdbc,
             PlatformTransactionManager transactionManager,
             OutboxRelay relay,
+            MeteredBatchTransactions batchTransactions,
             Pricer pricer) {
         return new UsageMeter(
-                new JdbcUsageStore(jdbc),
+                store,
+                new TransactionalUsageEvents(batchTransactions.template()),
                 new OutboxUsageEvents(jdbc, relay),
                 new SpringTransactions(new TransactionTemplate(transactionManager)),
                 pricer,

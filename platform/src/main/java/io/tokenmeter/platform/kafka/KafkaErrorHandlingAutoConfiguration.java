@@ -19,7 +19,7 @@ import org.springframework.util.backoff.FixedBackOff;
 public class KafkaErrorHandlingAutoConfiguration {
 
     /** Three retries 200 ms apart: enough for a transient database blip, short for a partition. */
-    static final FixedBackOff RETRIES = new FixedBackOff(200, 3);
+    public static final FixedBackOff RETRIES = new FixedBackOff(200, 3);
 
     @Bean
     @ConditionalOnMissingBean

@@ -9,19 +9,21 @@ import java.util.Objects;
  * idempotency key: a session counts once however often it is delivered.
  *
  * <p>{@code traceParent} is the W3C trace context the session was delivered in (opaque here, null
- * when there was none); the session's cost is announced in the same trace.
+ * when there was none); the session's cost is announced in the same trace. {@code delivery} is the
+ * record it came in.
  */
 public record SessionUsage(
         String sessionId,
         String userId,
         Instant completedAt,
         List<PhaseUsage> phases,
-        String traceParent) {
+        String traceParent,
+        Delivery delivery) {
 
-    /** A session delivered outside any trace. */
+    /** A session delivered outside any trace and any record. */
     public SessionUsage(
             String sessionId, String userId, Instant completedAt, List<PhaseUsage> phases) {
-        this(sessionId, userId, completedAt, phases, null);
+        this(sessionId, userId, completedAt, phases, null, Delivery.NONE);
     }
 
     public SessionUsage {
@@ -32,6 +34,7 @@ public record SessionUsage(
             throw new IllegalArgumentException("user_id is missing in session " + sessionId);
         }
         Objects.requireNonNull(completedAt, "completed_at");
+        Objects.requireNonNull(delivery, "delivery");
         phases = List.copyOf(phases);
         long total = 0;
         for (PhaseUsage phase : phases) {

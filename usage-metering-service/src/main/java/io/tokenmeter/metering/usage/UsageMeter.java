@@ -19,28 +19,48 @@ import java.util.TreeMap;
  *
  * <p>A batch of sessions is one transaction: sessions not yet in the ledger are counted, their
  * buckets' totals grow by one write per bucket, newly reached thresholds are recorded (by the rule
- * of {@link Thresholds}), and the resulting events are handed to {@link UsageEvents} in the same
- * transaction. Redelivered or replayed sessions find themselves in the ledger and change nothing.
+ * of {@link Thresholds}), and the resulting events are handed to {@code sessionEvents}, which
+ * publishes them in the batch's Kafka transaction. Redelivered or replayed sessions find themselves
+ * in the ledger and count nothing; a redelivery of the very record that counted a session, whose
+ * batch's Kafka transaction may never have committed, announces that session's cost, its user's
+ * usage and the crossings it caused again (see {@link UsageStore#addToLedger}).
  */
 public final class UsageMeter {
 
     private final UsageStore store;
-    private final UsageEvents events;
+    private final UsageEvents sessionEvents;
+    private final UsageEvents stateEvents;
     private final Transactions transactions;
     private final Pricer pricer;
     private final Clock clock;
 
+    /**
+     * @param sessionEvents where metered batches announce (inside the caller's Kafka transaction)
+     * @param stateEvents where subscription changes announce (inside the database transaction)
+     */
+    public UsageMeter(
+            UsageStore store,
+            UsageEvents sessionEvents,
+            UsageEvents stateEvents,
+            Transactions transactions,
+            Pricer pricer,
+            Clock clock) {
+        this.store = store;
+        this.sessionEvents = sessionEvents;
+        this.stateEvents = stateEvents;
+        this.transactions = transactions;
+        this.pricer = pricer;
+        this.clock = clock;
+    }
+
+    /** One place for every announcement. */
     public UsageMeter(
             UsageStore store,
             UsageEvents events,
             Transactions transactions,
             Pricer pricer,
             Clock clock) {
-        this.store = store;
-        this.events = events;
-        this.transactions = transactions;
-        this.pricer = pricer;
-        this.clock = clock;
+        this(store, events, events, transactions, pricer, clock);
     }
 
     /** What metering one batch did. */
@@ -60,25 +80,44 @@ public final class UsageMeter {
         sessions.forEach(session -> unique.putIfAbsent(session.sessionId(), session));
         return transactions.inTransaction(
                 () -> {
-                    Set<String> added = store.addToLedger(List.copyOf(unique.values()));
-                    if (added.isEmpty()) {
+                    UsageStore.Ledgered ledgered = store.addToLedger(List.copyOf(unique.values()));
+                    if (ledgered.counted().isEmpty() && ledgered.announceAgain().isEmpty()) {
                         return new Metered(sessions.size(), 0);
                     }
-                    List<SessionUsage> counted =
-                            unique.values().stream()
-                                    .filter(session -> added.contains(session.sessionId()))
-                                    .toList();
+                    List<SessionUsage> counted = new ArrayList<>();
+                    List<SessionUsage> announced = new ArrayList<>();
+                    Map<String, String> causeByUser = new LinkedHashMap<>();
+                    for (SessionUsage session : unique.values()) {
+                        if (ledgered.counted().contains(session.sessionId())) {
+                            counted.add(session);
+                            announced.add(session);
+                            // Any of the batch's sessions of the user will do: they share its fate.
+                            causeByUser.putIfAbsent(session.userId(), session.sessionId());
+                        } else if (ledgered.announceAgain().contains(session.sessionId())) {
+                            announced.add(session);
+                        }
+                    }
                     Instant now = clock.instant();
-                    List<BucketTotal> totals = store.addToTotals(counted);
+                    List<BucketTotal> totals =
+                            counted.isEmpty() ? List.of() : store.addToTotals(counted);
                     Set<String> users = new LinkedHashSet<>();
-                    counted.forEach(session -> users.add(session.userId()));
+                    announced.forEach(session -> users.add(session.userId()));
                     // Read before the thresholds: it carries each user's plan, which decides
                     // whether FREE crossings are held back (no query of its own for that).
                     Map<String, UsageSnapshot> usage = store.currentUsage(users);
-                    events.publish(
-                            counted.stream().map(this::price).toList(),
+                    List<ThresholdCrossing> crossings = new ArrayList<>();
+                    List<ThresholdCrossing> reached =
+                            Thresholds.crossedByMetering(totals, usage, now);
+                    if (!reached.isEmpty()) {
+                        crossings.addAll(store.recordCrossings(reached, causeByUser));
+                    }
+                    if (!ledgered.announceAgain().isEmpty()) {
+                        crossings.addAll(store.crossingsCausedBy(ledgered.announceAgain()));
+                    }
+                    sessionEvents.publish(
+                            announced.stream().map(this::price).toList(),
                             List.copyOf(usage.values()),
-                            record(Thresholds.crossedByMetering(totals, usage, now)),
+                            crossings,
                             now);
                     return new Metered(sessions.size(), counted.size());
                 });
@@ -125,7 +164,7 @@ public final class UsageMeter {
                             });
                     if (!changedUsers.isEmpty()) {
                         Map<String, UsageSnapshot> usage = store.currentUsage(changedUsers);
-                        events.publish(
+                        stateEvents.publish(
                                 List.of(),
                                 List.copyOf(usage.values()),
                                 record(
@@ -144,7 +183,7 @@ public final class UsageMeter {
 
     /** Records the candidates never recorded before and returns those: the ones to announce. */
     private List<ThresholdCrossing> record(List<ThresholdCrossing> candidates) {
-        return candidates.isEmpty() ? List.of() : store.recordCrossings(candidates);
+        return candidates.isEmpty() ? List.of() : store.recordCrossings(candidates, Map.of());
     }
 
     PricedSession price(SessionUsage session) {

@@ -12,10 +12,25 @@ import java.util.Set;
 public interface UsageStore {
 
     /**
-     * Adds the sessions to the ledger unless already there, and returns the ids of those added: the
-     * sessions counted by this call.
+     * Adds the sessions to the ledger unless already there, with the record each was delivered in,
+     * and returns the ids of those added (the sessions counted by this call) and of those to
+     * announce again: sessions already in the ledger that were counted by this very record ({@link
+     * Delivery}), when that record may be part of a batch whose Kafka transaction never committed,
+     * i.e. it is not below what {@link #deliveredBelow} last recorded for its partition. The
+     * partition's mark moves up to the lowest offset of the batch, below which every record's batch
+     * was committed: the consumer would not have gone past them otherwise.
      */
-    Set<String> addToLedger(List<SessionUsage> sessions);
+    Ledgered addToLedger(List<SessionUsage> sessions);
+
+    /** What {@link #addToLedger} found. */
+    record Ledgered(Set<String> counted, Set<String> announceAgain) {}
+
+    /**
+     * Records that every record below these offsets (by partition) had its batch committed to
+     * Kafka: as the consumer learns it when partitions are assigned or revoked. Never moves a mark
+     * down, so that a rewind does not announce anything again.
+     */
+    void deliveredBelow(Map<Integer, Long> offsets);
 
     /**
      * Adds counted sessions to their buckets (the period containing each {@code completed_at} by
@@ -23,8 +38,15 @@ public interface UsageStore {
      */
     List<BucketTotal> addToTotals(List<SessionUsage> counted);
 
-    /** Records the crossings not recorded before and returns those: the ones to announce. */
-    List<ThresholdCrossing> recordCrossings(List<ThresholdCrossing> reached);
+    /**
+     * Records the crossings not recorded before and returns those: the ones to announce. {@code
+     * causeByUser}: the session whose batch announces each user's crossings, if any.
+     */
+    List<ThresholdCrossing> recordCrossings(
+            List<ThresholdCrossing> reached, Map<String, String> causeByUser);
+
+    /** The crossings recorded with one of these sessions as their cause. */
+    List<ThresholdCrossing> crossingsCausedBy(Collection<String> sessionIds);
 
     /** Usage in each user's current bucket (unknown users: FREE, 0). */
     Map<String, UsageSnapshot> currentUsage(Collection<String> userIds);

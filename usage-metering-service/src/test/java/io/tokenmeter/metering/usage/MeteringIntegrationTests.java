@@ -4,10 +4,13 @@ import static io.tokenmeter.testsupport.SessionCompletedBuilder.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tokenmeter.events.SessionCompleted;
 import io.tokenmeter.events.SessionCost;
 import io.tokenmeter.events.SubscriptionState;
 import io.tokenmeter.events.UsageState;
 import io.tokenmeter.events.UsageThresholdCrossed;
+import io.tokenmeter.metering.pricing.Pricer;
+import io.tokenmeter.metering.usage.jdbc.SpringTransactions;
 import io.tokenmeter.schemas.Topic;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
@@ -15,7 +18,9 @@ import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestInfrastructure;
 import io.tokenmeter.testsupport.TestKafka;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +32,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -34,6 +42,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -53,6 +63,9 @@ class MeteringIntegrationTests {
     @LocalServerPort int port;
     @Autowired JdbcTemplate jdbc;
     @Autowired KafkaListenerEndpointRegistry listeners;
+    @Autowired UsageStore store;
+    @Autowired PlatformTransactionManager transactionManager;
+    @Autowired Pricer pricer;
 
     final String user = "u_" + UUID.randomUUID();
 
@@ -166,6 +179,80 @@ class MeteringIntegrationTests {
                                 .get(records(Topics.USAGE_STATE, user).size() - 1)
                                 .getTokensUsed())
                 .isEqualTo(100_000);
+    }
+
+    /**
+     * A crash after a batch's database commit but before its Kafka commit: the database counted the
+     * sessions and recorded the crossings, and nothing the batch sent ever became visible. The
+     * batch is delivered again: it counts nothing twice and announces all of it, once.
+     */
+    @Test
+    void announcesOnceWhatABatchCountedButNeverCommittedToKafka() throws Exception {
+        var container = listeners.getListenerContainer("session-completed");
+        container.stop();
+        List<SessionCompleted> sessions =
+                List.of(
+                        session("lost-1-" + user).user(user).tokens(60_000).build(),
+                        session("lost-2-" + user).user(user).tokens(35_000).build());
+        List<SessionUsage> delivered = new ArrayList<>();
+        try (KafkaProducer<String, Object> producer = TestKafka.producer()) {
+            for (SessionCompleted session : sessions) {
+                RecordMetadata sent =
+                        producer.send(
+                                        new ProducerRecord<>(
+                                                Topics.SESSION_COMPLETED.name(), user, session))
+                                .get(10, TimeUnit.SECONDS);
+                delivered.add(
+                        new SessionUsage(
+                                session.getSessionId(),
+                                user,
+                                session.getCompletedAt(),
+                                session.getPhases().stream()
+                                        .map(
+                                                phase ->
+                                                        new PhaseUsage(
+                                                                phase.getPhase(),
+                                                                phase.getModel(),
+                                                                phase.getPromptTokens(),
+                                                                phase.getCachedTokens(),
+                                                                phase.getCompletionTokens()))
+                                        .toList(),
+                                null,
+                                new Delivery(sent.partition(), sent.offset())));
+            }
+        }
+        // The lost batch's database transaction, publishing nothing.
+        new UsageMeter(
+                        store,
+                        (costs, usage, crossings, at) -> {},
+                        new SpringTransactions(new TransactionTemplate(transactionManager)),
+                        pricer,
+                        Clock.systemUTC())
+                .meter(delivered);
+        assertThat(ledgerRows(user)).isEqualTo(2);
+        assertThat(records(Topics.SESSION_COST, user)).isEmpty();
+
+        container.start();
+
+        await().untilAsserted(
+                        () -> {
+                            assertThat(records(Topics.SESSION_COST, user))
+                                    .extracting(SessionCost::getSessionId)
+                                    .containsExactlyInAnyOrder("lost-1-" + user, "lost-2-" + user);
+                            assertThat(records(Topics.USAGE_THRESHOLD, user))
+                                    .extracting(UsageThresholdCrossed::getThresholdPercent)
+                                    .containsExactly(70, 90);
+                            assertThat(lastUsageState(user).getTokensUsed()).isEqualTo(95_000);
+                        });
+        // A duplicate of one of them, in a record of its own, announces nothing.
+        sendSession(sessions.get(0));
+        sendSession(session("after-" + user).user(user).tokens(1_000).build());
+        await().untilAsserted(
+                        () -> assertThat(lastUsageState(user).getTokensUsed()).isEqualTo(96_000));
+        assertThat(records(Topics.SESSION_COST, user)).hasSize(3);
+        assertThat(records(Topics.USAGE_THRESHOLD, user)).hasSize(2);
+        assertThat(ledgerRows(user)).isEqualTo(3);
+        assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(96_000);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static io.tokenmeter.metering.usage.jdbc.Sql.timestamp;
 
 import io.tokenmeter.metering.usage.BillingSegment;
 import io.tokenmeter.metering.usage.BucketTotal;
+import io.tokenmeter.metering.usage.Delivery;
 import io.tokenmeter.metering.usage.Plan;
 import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.SubscriptionChange;
@@ -17,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,12 +43,30 @@ public class JdbcUsageStore implements UsageStore {
     static final String FREE_BUCKET = "'-infinity'::timestamptz";
 
     private static final String ADD_TO_LEDGER =
-            "insert into session_ledger (session_id, user_id, completed_at, tokens)"
+            "insert into session_ledger (session_id, user_id, completed_at, tokens,"
+                    + " delivered_partition, delivered_offset)"
                     + " select s, u, "
                     + millisToTimestamp("m")
-                    + ", t from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
-                    + " as x(s, u, m, t)"
+                    + ", t, p, o from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[],"
+                    + " ?::int[], ?::bigint[]) as x(s, u, m, t, p, o)"
                     + " on conflict (session_id) do nothing returning session_id";
+
+    /**
+     * Of sessions already in the ledger: those counted by the very record now delivered again, at
+     * or above its partition's committed mark (read before this batch moves the mark).
+     */
+    private static final String TO_ANNOUNCE_AGAIN =
+            "select l.session_id from unnest(?::text[], ?::int[], ?::bigint[]) as x(s, p, o)"
+                    + " join session_ledger l on l.session_id = x.s"
+                    + " and l.delivered_partition = x.p and l.delivered_offset = x.o"
+                    + " left join delivery_committed c on c.partition = x.p"
+                    + " where x.o >= coalesce(c.below, 0)";
+
+    private static final String DELIVERED_BELOW =
+            "insert into delivery_committed as c (partition, below)"
+                    + " select p, o from unnest(?::int[], ?::bigint[]) as x(p, o)"
+                    + " on conflict (partition) do update set below = excluded.below"
+                    + " where excluded.below > c.below";
 
     private static final String ADD_TO_TOTALS =
             "with increment as (select x.u as user_id, coalesce(s.period_start, "
@@ -70,22 +90,40 @@ public class JdbcUsageStore implements UsageStore {
                     + " from added a join increment i"
                     + " on i.user_id = a.user_id and i.period_start = a.period_start";
 
+    private static final String CROSSING_COLUMNS =
+            "user_id, nullif(period_start, "
+                    + FREE_BUCKET
+                    + ") as period_start, threshold_percent, tokens_used, token_limit, crossed_at";
+
+    private static final RowMapper<ThresholdCrossing> CROSSING =
+            (rs, row) ->
+                    new ThresholdCrossing(
+                            rs.getString("user_id"),
+                            instant(rs, "period_start"),
+                            rs.getInt("threshold_percent"),
+                            rs.getLong("tokens_used"),
+                            rs.getLong("token_limit"),
+                            instant(rs, "crossed_at").orElseThrow());
+
     private static final String RECORD_CROSSINGS =
             "insert into usage_threshold (user_id, period_start, threshold_percent, tokens_used,"
-                    + " token_limit, crossed_at)"
+                    + " token_limit, crossed_at, cause_session_id)"
                     + " select u, coalesce("
                     + millisToTimestamp("p")
                     + ", "
                     + FREE_BUCKET
                     + "), pct, used, lim, "
                     + millisToTimestamp("at")
-                    + " from unnest(?::text[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[],"
-                    + " ?::bigint[]) as x(u, p, pct, used, lim, at)"
+                    + ", cause from unnest(?::text[], ?::bigint[], ?::int[], ?::bigint[],"
+                    + " ?::bigint[], ?::bigint[], ?::text[]) as x(u, p, pct, used, lim, at, cause)"
                     + " on conflict do nothing"
-                    + " returning user_id, nullif(period_start, "
-                    + FREE_BUCKET
-                    + ") as period_start, threshold_percent, tokens_used, token_limit,"
-                    + " crossed_at";
+                    + " returning "
+                    + CROSSING_COLUMNS;
+
+    private static final String CROSSINGS_CAUSED_BY =
+            "select "
+                    + CROSSING_COLUMNS
+                    + " from usage_threshold where cause_session_id = any(?::text[])";
 
     private static final String CURRENT_USAGE =
             "select u.user_id, coalesce(p.tier, 'FREE') as tier, p.period_start, p.period_end,"
@@ -125,19 +163,28 @@ public class JdbcUsageStore implements UsageStore {
     }
 
     @Override
-    public Set<String> addToLedger(List<SessionUsage> sessions) {
+    public Ledgered addToLedger(List<SessionUsage> sessions) {
         jdbc.execute("lock table usage_total in row exclusive mode");
         int n = sessions.size();
         String[] ids = new String[n];
         String[] users = new String[n];
         Long[] completedAt = new Long[n];
         Long[] tokens = new Long[n];
+        Integer[] partitions = new Integer[n];
+        Long[] offsets = new Long[n];
+        Map<Integer, Long> lowest = new HashMap<>();
         for (int i = 0; i < n; i++) {
             SessionUsage session = sessions.get(i);
             ids[i] = session.sessionId();
             users[i] = session.userId();
             completedAt[i] = session.completedAt().toEpochMilli();
             tokens[i] = session.totalTokens();
+            Delivery delivery = session.delivery();
+            if (delivery.known()) {
+                partitions[i] = delivery.partition();
+                offsets[i] = delivery.offset();
+                lowest.merge(delivery.partition(), delivery.offset(), Math::min);
+            }
         }
         Set<String> added = new HashSet<>(n * 2);
         jdbc.query(
@@ -147,12 +194,62 @@ public class JdbcUsageStore implements UsageStore {
                     statement.setArray(2, Sql.texts(connection, users));
                     statement.setArray(3, Sql.longs(connection, completedAt));
                     statement.setArray(4, Sql.longs(connection, tokens));
+                    statement.setArray(5, Sql.ints(connection, partitions));
+                    statement.setArray(6, Sql.longs(connection, offsets));
                     return statement;
                 },
                 (ResultSet rs) -> {
                     added.add(rs.getString(1));
                 });
-        return added;
+        Set<String> again = added.size() == n ? Set.of() : announceAgain(sessions, added);
+        if (!lowest.isEmpty()) {
+            deliveredBelow(lowest);
+        }
+        return new Ledgered(added, again);
+    }
+
+    /** Sessions not added that their own record delivers again (see {@link #addToLedger}). */
+    private Set<String> announceAgain(List<SessionUsage> sessions, Set<String> added) {
+        List<SessionUsage> known =
+                sessions.stream()
+                        .filter(s -> s.delivery().known() && !added.contains(s.sessionId()))
+                        .toList();
+        if (known.isEmpty()) {
+            return Set.of();
+        }
+        String[] ids = known.stream().map(SessionUsage::sessionId).toArray(String[]::new);
+        Integer[] partitions =
+                known.stream().map(s -> s.delivery().partition()).toArray(Integer[]::new);
+        Long[] offsets = known.stream().map(s -> s.delivery().offset()).toArray(Long[]::new);
+        Set<String> again = new HashSet<>();
+        jdbc.query(
+                connection -> {
+                    PreparedStatement statement = connection.prepareStatement(TO_ANNOUNCE_AGAIN);
+                    statement.setArray(1, Sql.texts(connection, ids));
+                    statement.setArray(2, Sql.ints(connection, partitions));
+                    statement.setArray(3, Sql.longs(connection, offsets));
+                    return statement;
+                },
+                (ResultSet rs) -> {
+                    again.add(rs.getString(1));
+                });
+        return again;
+    }
+
+    @Override
+    public void deliveredBelow(Map<Integer, Long> offsets) {
+        Integer[] partitions = offsets.keySet().toArray(Integer[]::new);
+        Long[] below = new Long[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            below[i] = offsets.get(partitions[i]);
+        }
+        jdbc.update(
+                connection -> {
+                    PreparedStatement statement = connection.prepareStatement(DELIVERED_BELOW);
+                    statement.setArray(1, Sql.ints(connection, partitions));
+                    statement.setArray(2, Sql.longs(connection, below));
+                    return statement;
+                });
     }
 
     @Override
@@ -179,7 +276,8 @@ public class JdbcUsageStore implements UsageStore {
     }
 
     @Override
-    public List<ThresholdCrossing> recordCrossings(List<ThresholdCrossing> reached) {
+    public List<ThresholdCrossing> recordCrossings(
+            List<ThresholdCrossing> reached, Map<String, String> causeByUser) {
         int n = reached.size();
         String[] users = new String[n];
         Long[] periods = new Long[n];
@@ -187,8 +285,10 @@ public class JdbcUsageStore implements UsageStore {
         Long[] used = new Long[n];
         Long[] limits = new Long[n];
         Long[] at = new Long[n];
+        String[] causes = new String[n];
         for (int i = 0; i < n; i++) {
             ThresholdCrossing crossing = reached.get(i);
+            causes[i] = causeByUser.get(crossing.userId());
             users[i] = crossing.userId();
             periods[i] = Sql.millis(crossing.periodStart());
             percents[i] = crossing.thresholdPercent();
@@ -207,18 +307,30 @@ public class JdbcUsageStore implements UsageStore {
                             statement.setArray(4, Sql.longs(connection, used));
                             statement.setArray(5, Sql.longs(connection, limits));
                             statement.setArray(6, Sql.longs(connection, at));
+                            statement.setArray(7, Sql.texts(connection, causes));
                             return statement;
                         },
-                        (rs, row) ->
-                                new ThresholdCrossing(
-                                        rs.getString("user_id"),
-                                        instant(rs, "period_start"),
-                                        rs.getInt("threshold_percent"),
-                                        rs.getLong("tokens_used"),
-                                        rs.getLong("token_limit"),
-                                        instant(rs, "crossed_at").orElseThrow()));
-        // Announce in a stable order: by user, bucket, then the lower threshold first.
-        List<ThresholdCrossing> ordered = new ArrayList<>(recorded);
+                        CROSSING);
+        return inAnnouncementOrder(recorded);
+    }
+
+    @Override
+    public List<ThresholdCrossing> crossingsCausedBy(Collection<String> sessionIds) {
+        String[] ids = sessionIds.toArray(String[]::new);
+        return inAnnouncementOrder(
+                jdbc.query(
+                        connection -> {
+                            PreparedStatement statement =
+                                    connection.prepareStatement(CROSSINGS_CAUSED_BY);
+                            statement.setArray(1, Sql.texts(connection, ids));
+                            return statement;
+                        },
+                        CROSSING));
+    }
+
+    /** A stable order: by user, bucket, then the lower threshold first. */
+    private static List<ThresholdCrossing> inAnnouncementOrder(List<ThresholdCrossing> crossings) {
+        List<ThresholdCrossing> ordered = new ArrayList<>(crossings);
         ordered.sort(
                 java.util.Comparator.comparing(ThresholdCrossing::userId)
                         .thenComparing(c -> c.periodStart().orElse(java.time.Instant.MIN))

@@ -2,6 +2,7 @@ package io.tokenmeter.metering.usage.kafka;
 
 import io.tokenmeter.events.SessionCompleted;
 import io.tokenmeter.events.SubscriptionState;
+import io.tokenmeter.metering.usage.Delivery;
 import io.tokenmeter.metering.usage.PhaseUsage;
 import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.SubscriptionChange;
@@ -47,7 +48,8 @@ final class InboundRecords {
                                                     phase.getCachedTokens(),
                                                     phase.getCompletionTokens()))
                             .toList(),
-                    traceParent(record));
+                    traceParent(record),
+                    new Delivery(record.partition(), record.offset()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRecordException("invalid SessionCompleted: " + e.getMessage());
         }

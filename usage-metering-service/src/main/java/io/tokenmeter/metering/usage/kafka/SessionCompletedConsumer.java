@@ -4,31 +4,37 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.UsageMeter;
+import io.tokenmeter.platform.kafka.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes {@code grading.session-completed.v1} a poll batch at a time: one metering transaction
- * per batch, and the container commits the batch's offsets only after it returns, i.e. after the
- * database commit. A redelivery after a crash in between finds its sessions in the ledger.
+ * Consumes {@code grading.session-completed.v1} a poll batch at a time, each batch in a Kafka
+ * transaction of its own ({@link SessionCompletedKafkaConfiguration}): one metering transaction in
+ * the database, then the batch's costs, usage states and threshold crossings are sent, and the
+ * container commits them with the batch's offsets. A crash anywhere before that commit delivers the
+ * batch again; its sessions are in the ledger, and it announces again what the lost transaction
+ * would have (see {@code UsageStore#addToLedger}).
  *
- * <p>A record that is invalid or undecodable stops the batch there: the records before it are
- * metered, then a {@link BatchListenerFailedException} tells the error handler which one failed, so
- * it commits the offsets before it, dead-letters it and redelivers the rest.
+ * <p>A record that is invalid or undecodable goes to the dead-letter topic in the same transaction,
+ * and the rest of the batch is metered: the partition moves on.
  */
 @Component
 class SessionCompletedConsumer {
 
     private final UsageMeter meter;
+    private final DeadLetters deadLetters;
     private final Counter counted;
     private final Counter duplicates;
 
-    SessionCompletedConsumer(UsageMeter meter, MeterRegistry registry) {
+    SessionCompletedConsumer(
+            UsageMeter meter, MeteredBatchTransactions transactions, MeterRegistry registry) {
         this.meter = meter;
+        this.deadLetters = transactions.deadLetters();
         this.counted =
                 Counter.builder("tokenmeter.metering.sessions")
                         .tag("outcome", "counted")
@@ -44,6 +50,7 @@ class SessionCompletedConsumer {
     @KafkaListener(
             id = "session-completed",
             idIsGroup = false,
+            containerFactory = SessionCompletedKafkaConfiguration.CONTAINER_FACTORY,
             topics = "#{T(io.tokenmeter.schemas.Topics).SESSION_COMPLETED.name()}",
             batch = "true",
             concurrency = "${tokenmeter.metering.consumer.concurrency}",
@@ -53,22 +60,18 @@ class SessionCompletedConsumer {
                 "fetch.max.wait.ms=${tokenmeter.metering.consumer.fetch-max-wait-ms}",
                 "max.partition.fetch.bytes=8388608"
             })
-    void onSessionsCompleted(List<ConsumerRecord<String, Object>> records) {
+    void onSessionsCompleted(
+            List<ConsumerRecord<String, Object>> records, Consumer<?, ?> consumer) {
         List<SessionUsage> sessions = new ArrayList<>(records.size());
-        RuntimeException failure = null;
         for (ConsumerRecord<String, Object> record : records) {
             try {
                 sessions.add(InboundRecords.session(record));
             } catch (RuntimeException e) {
-                failure = e;
-                break;
+                deadLetters.accept(record, consumer, e);
             }
         }
         UsageMeter.Metered metered = meter.meter(sessions);
         counted.increment(metered.counted());
         duplicates.increment(metered.duplicates());
-        if (failure != null) {
-            throw new BatchListenerFailedException(failure.getMessage(), failure, sessions.size());
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.tokenmeter.metering.usage.PricedSession;
 import io.tokenmeter.metering.usage.ThresholdCrossing;
 import io.tokenmeter.metering.usage.UsageEvents;
 import io.tokenmeter.metering.usage.UsageSnapshot;
+import io.tokenmeter.metering.usage.kafka.OutboundRecords;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
 import java.io.ByteArrayInputStream;

@@ -1,4 +1,4 @@
-package io.tokenmeter.metering.usage.outbox;
+package io.tokenmeter.metering.usage.kafka;
 
 import io.tokenmeter.events.CostBreakdown;
 import io.tokenmeter.events.PhaseCost;
@@ -17,11 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Maps metering results onto the contract's Avro records (CONTRACT §3.4, §4.3). */
-final class OutboundRecords {
+public final class OutboundRecords {
 
     private OutboundRecords() {}
 
-    static SessionCost sessionCost(PricedSession priced) {
+    public static SessionCost sessionCost(PricedSession priced) {
         List<PhaseCost> phases = new ArrayList<>(priced.phaseCharges().size());
         for (int i = 0; i < priced.phaseCharges().size(); i++) {
             PhaseUsage usage = priced.usage().phases().get(i);
@@ -50,7 +50,7 @@ final class OutboundRecords {
                         Money.format(charges.cachedSavings())));
     }
 
-    static UsageState usageState(UsageSnapshot usage, Instant at) {
+    public static UsageState usageState(UsageSnapshot usage, Instant at) {
         return new UsageState(
                 usage.userId(),
                 usage.plan().tier().name(),
@@ -61,7 +61,7 @@ final class OutboundRecords {
                 at);
     }
 
-    static UsageThresholdCrossed thresholdCrossed(ThresholdCrossing crossing) {
+    public static UsageThresholdCrossed thresholdCrossed(ThresholdCrossing crossing) {
         return new UsageThresholdCrossed(
                 crossing.userId(),
                 crossing.thresholdPercent(),

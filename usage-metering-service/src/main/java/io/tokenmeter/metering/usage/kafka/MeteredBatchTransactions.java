@@ -1,0 +1,73 @@
+package io.tokenmeter.metering.usage.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tokenmeter.metering.usage.outbox.OutboxRelay;
+import io.tokenmeter.platform.kafka.DeadLetters;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
+
+/**
+ * The transactional producer that {@code grading.session-completed.v1}'s listener runs each batch
+ * in: the batch's records and its consumed offsets commit together. Kept apart from the
+ * application's default producer, which stays non-transactional for the other listeners and their
+ * dead letters.
+ */
+public final class MeteredBatchTransactions implements DisposableBean {
+
+    /**
+     * How long the broker waits before aborting a transaction its producer left open (a crashed
+     * instance). Until then, read_committed consumers of the output partitions wait: shorter than
+     * the client's default of a minute, far longer than a batch takes.
+     */
+    static final int TRANSACTION_TIMEOUT_MS = 15_000;
+
+    private final DefaultKafkaProducerFactory<Object, Object> producers;
+    private final KafkaTemplate<Object, Object> template;
+    private final KafkaTransactionManager<Object, Object> transactionManager;
+    private final DeadLetters deadLetters;
+
+    /**
+     * @param producerConfig the application's producer settings (serializers, bootstrap, acks)
+     */
+    public MeteredBatchTransactions(Map<String, Object> producerConfig, MeterRegistry registry) {
+        Map<String, Object> config = new java.util.HashMap<>(producerConfig);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        // Back-to-back transactions: see OutboxRelay.RETRY_BACKOFF_MS.
+        config.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, OutboxRelay.RETRY_BACKOFF_MS);
+        this.producers = new DefaultKafkaProducerFactory<>(config);
+        // Unique per process: two instances must not share (and fence) transactional ids. The
+        // consumer group's generation fences a zombie's offsets (EOS v2), not the id.
+        producers.setTransactionIdPrefix("usage-metering-" + UUID.randomUUID() + "-");
+        // Bounded, so that shutdown never hangs on a broker that is already gone.
+        producers.setPhysicalCloseTimeout(5);
+        this.template = new KafkaTemplate<>(producers);
+        this.transactionManager = new KafkaTransactionManager<>(producers);
+        this.deadLetters = new DeadLetters(template, registry);
+    }
+
+    /** Sends a record to its dead-letter topic in the current thread's transaction. */
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    /** Sends in the current thread's transaction (the listener container's). */
+    public KafkaTemplate<Object, Object> template() {
+        return template;
+    }
+
+    public KafkaTransactionManager<Object, Object> transactionManager() {
+        return transactionManager;
+    }
+
+    @Override
+    public void destroy() {
+        producers.destroy();
+    }
+}
