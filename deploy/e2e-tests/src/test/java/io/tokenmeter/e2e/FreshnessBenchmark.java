@@ -63,7 +63,7 @@ import org.junit.jupiter.api.Test;
 /**
  * End-to-end freshness: a {@code SessionCompleted} published to {@code
  * grading.session-completed.v1} until {@code GET /api/subscription/status} shows its tokens —
- * through usage-metering-service (batch listener, PostgreSQL, outbox relay), {@code
+ * through usage-metering-service (batch listener, PostgreSQL, its Kafka transaction), {@code
  * billing.usage-state.v1} and dashboard-api-service (read model, cache eviction). Not a test
  * (surefire's includes do not match {@code *Benchmark}); run it with
  *
@@ -465,7 +465,7 @@ class FreshnessBenchmark {
 
     /**
      * A read_committed consumer of {@code billing.usage-state.v1}: when each probe's new total
-     * became visible on Kafka, and the timestamp the relay's producer gave the record.
+     * became visible on Kafka, and the timestamp metering's producer gave the record.
      */
     static final class Observer implements Runnable {
 
@@ -599,7 +599,7 @@ class FreshnessBenchmark {
         System.out.println();
         System.out.println(
                 "=== SessionCompleted publish -> changed GET /api/subscription/status "
-                        + "(metering, outbox, usage state, dashboard; "
+                        + "(metering, usage state, dashboard; "
                         + Runtime.getRuntime().availableProcessors()
                         + " CPUs shared by the broker, 4 service JVMs, PostgreSQL and the load) ===");
         System.out.println(line("idle (no background load)", idleNanos, 0));
@@ -644,7 +644,7 @@ class FreshnessBenchmark {
 
     /**
      * Splits each probe's latency at the moments the observer saw its {@code UsageState}: publish →
-     * relay's send (the record's timestamp, ms) → visible to read_committed → status changed.
+     * metering's send (the record's timestamp, ms) → visible to read_committed → status changed.
      */
     private static void printBreakdown(String name, List<Sample> samples, Observer observer) {
         List<Long> toRelay = new ArrayList<>();
@@ -663,7 +663,7 @@ class FreshnessBenchmark {
         }
         System.out.printf(
                 Locale.ROOT,
-                "breakdown %-10s p50 / p99 ms: publish -> relay sends UsageState %.0f / %.0f;"
+                "breakdown %-10s p50 / p99 ms: publish -> metering sends UsageState %.0f / %.0f;"
                         + " publish -> UsageState visible (read_committed) %.1f / %.1f;"
                         + " visible -> status changed %.1f / %.1f  (%d samples unobserved)%n",
                 name,

@@ -111,8 +111,8 @@ public final class MeteringBenchmark {
             double rate = N / seconds;
             System.out.printf(
                     "service: %,d records in %.2f s from application start (%.2f s after it was"
-                            + " ready) = %,.0f events/s end to end; outbox relayed to Kafka after"
-                            + " %.2f s%n",
+                            + " ready) = %,.0f events/s end to end; outbox (subscription changes"
+                            + " only) empty after %.2f s%n",
                     N, seconds, afterStart, rate, relayed);
             System.out.printf("ratio service / naive: %.1fx%n", rate / naiveRate);
             verifySessionCosts(bootstrap, expected);
