@@ -67,7 +67,8 @@ final class MeterOnPostgres {
                         "billing_segment",
                         "user_plan",
                         "usage_total",
-                        "usage_threshold")) {
+                        "usage_threshold",
+                        "delivery_committed")) {
             jdbc.update("delete from " + table);
         }
     }
