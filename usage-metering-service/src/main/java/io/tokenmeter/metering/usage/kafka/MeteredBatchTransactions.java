@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
 
 /**
@@ -45,6 +46,8 @@ public final class MeteredBatchTransactions implements DisposableBean {
         // Unique per process: two instances must not share (and fence) transactional ids. The
         // consumer group's generation fences a zombie's offsets (EOS v2), not the id.
         producers.setTransactionIdPrefix("usage-metering-" + UUID.randomUUID() + "-");
+        // Its client metrics in /actuator/prometheus, as Boot does for the default producer.
+        producers.addListener(new MicrometerProducerListener<>(registry));
         // Bounded, so that shutdown never hangs on a broker that is already gone.
         producers.setPhysicalCloseTimeout(5);
         this.template = new KafkaTemplate<>(producers);
