@@ -24,8 +24,6 @@ final class InboundRecords {
 
     private static final LogAccessor LOG = new LogAccessor(InboundRecords.class);
 
-    static final String TRACEPARENT = "traceparent";
-
     private InboundRecords() {}
 
     static SessionUsage session(ConsumerRecord<String, Object> record) {
@@ -57,7 +55,7 @@ final class InboundRecords {
 
     /** The delivery's W3C trace context, carried to the session's cost record; null if none. */
     private static String traceParent(ConsumerRecord<String, Object> record) {
-        Header header = record.headers().lastHeader(TRACEPARENT);
+        Header header = record.headers().lastHeader(OutboundRecords.TRACEPARENT);
         return header == null || header.value() == null
                 ? null
                 : new String(header.value(), StandardCharsets.US_ASCII);

@@ -12,14 +12,68 @@ import io.tokenmeter.metering.usage.PhaseUsage;
 import io.tokenmeter.metering.usage.PricedSession;
 import io.tokenmeter.metering.usage.ThresholdCrossing;
 import io.tokenmeter.metering.usage.UsageSnapshot;
+import io.tokenmeter.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 
 /** Maps metering results onto the contract's Avro records (CONTRACT §3.4, §4.3). */
 public final class OutboundRecords {
 
+    /** W3C trace context header: read from a session's delivery, set on its cost record. */
+    public static final String TRACEPARENT = "traceparent";
+
     private OutboundRecords() {}
+
+    /**
+     * One announcement as Kafka records, whichever way it is published: each cost (with its
+     * delivery's {@code traceparent}, if any), then each usage state, then each crossing, all keyed
+     * by user id (a String).
+     */
+    public static List<ProducerRecord<Object, Object>> records(
+            List<PricedSession> costs,
+            List<UsageSnapshot> usage,
+            List<ThresholdCrossing> crossings,
+            Instant at) {
+        List<ProducerRecord<Object, Object>> records =
+                new ArrayList<>(costs.size() + usage.size() + crossings.size());
+        for (PricedSession cost : costs) {
+            ProducerRecord<Object, Object> record =
+                    new ProducerRecord<>(
+                            Topics.SESSION_COST.name(), cost.usage().userId(), sessionCost(cost));
+            if (cost.usage().traceParent() != null) {
+                record.headers()
+                        .add(
+                                TRACEPARENT,
+                                cost.usage().traceParent().getBytes(StandardCharsets.US_ASCII));
+            }
+            records.add(record);
+        }
+        for (UsageSnapshot snapshot : usage) {
+            records.add(
+                    new ProducerRecord<>(
+                            Topics.USAGE_STATE.name(),
+                            snapshot.userId(),
+                            usageState(snapshot, at)));
+        }
+        for (ThresholdCrossing crossing : crossings) {
+            records.add(
+                    new ProducerRecord<>(
+                            Topics.USAGE_THRESHOLD.name(),
+                            crossing.userId(),
+                            thresholdCrossed(crossing)));
+        }
+        return records;
+    }
+
+    /** The record's {@code traceparent}, or null. */
+    public static String traceParent(ProducerRecord<Object, Object> record) {
+        Header header = record.headers().lastHeader(TRACEPARENT);
+        return header == null ? null : new String(header.value(), StandardCharsets.US_ASCII);
+    }
 
     public static SessionCost sessionCost(PricedSession priced) {
         List<PhaseCost> phases = new ArrayList<>(priced.phaseCharges().size());

@@ -4,11 +4,8 @@ import io.tokenmeter.metering.usage.PricedSession;
 import io.tokenmeter.metering.usage.ThresholdCrossing;
 import io.tokenmeter.metering.usage.UsageEvents;
 import io.tokenmeter.metering.usage.UsageSnapshot;
-import io.tokenmeter.schemas.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -39,31 +36,6 @@ public class TransactionalUsageEvents implements UsageEvents {
             // Outside the container's transaction the records would not be tied to its offsets.
             throw new IllegalStateException("metered batches are announced in a Kafka transaction");
         }
-        for (PricedSession cost : costs) {
-            ProducerRecord<Object, Object> record =
-                    new ProducerRecord<>(
-                            Topics.SESSION_COST.name(),
-                            cost.usage().userId(),
-                            OutboundRecords.sessionCost(cost));
-            if (cost.usage().traceParent() != null) {
-                record.headers()
-                        .add(
-                                InboundRecords.TRACEPARENT,
-                                cost.usage().traceParent().getBytes(StandardCharsets.US_ASCII));
-            }
-            template.send(record);
-        }
-        for (UsageSnapshot snapshot : usage) {
-            template.send(
-                    Topics.USAGE_STATE.name(),
-                    snapshot.userId(),
-                    OutboundRecords.usageState(snapshot, at));
-        }
-        for (ThresholdCrossing crossing : crossings) {
-            template.send(
-                    Topics.USAGE_THRESHOLD.name(),
-                    crossing.userId(),
-                    OutboundRecords.thresholdCrossed(crossing));
-        }
+        OutboundRecords.records(costs, usage, crossings, at).forEach(template::send);
     }
 }

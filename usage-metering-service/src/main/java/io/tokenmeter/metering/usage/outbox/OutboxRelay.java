@@ -2,6 +2,7 @@ package io.tokenmeter.metering.usage.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tokenmeter.metering.usage.kafka.OutboundRecords;
 import io.tokenmeter.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -52,9 +53,6 @@ public class OutboxRelay implements SmartLifecycle {
 
     /** Header carrying the outbox id, for tracing a record back to its transaction. */
     public static final String OUTBOX_ID_HEADER = "tokenmeter-outbox-id";
-
-    /** W3C trace context header: a session cost continues its delivery's trace. */
-    static final String TRACEPARENT_HEADER = "traceparent";
 
     /** Where the relay's progress is kept, as a committed offset of the relay's own group. */
     static final TopicPartition PROGRESS = new TopicPartition(Topics.SESSION_COST.name(), 0);
@@ -213,7 +211,7 @@ public class OutboxRelay implements SmartLifecycle {
                                     OUTBOX_ID_HEADER,
                                     Long.toString(row.id()).getBytes(StandardCharsets.UTF_8));
                     if (row.traceParent() != null) {
-                        record.headers().add(TRACEPARENT_HEADER, row.traceParent());
+                        record.headers().add(OutboundRecords.TRACEPARENT, row.traceParent());
                     }
                     producer.send(record);
                 }

@@ -5,7 +5,6 @@ import io.tokenmeter.metering.usage.ThresholdCrossing;
 import io.tokenmeter.metering.usage.UsageEvents;
 import io.tokenmeter.metering.usage.UsageSnapshot;
 import io.tokenmeter.metering.usage.kafka.OutboundRecords;
-import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -102,7 +102,9 @@ public class OutboxUsageEvents implements UsageEvents {
             List<UsageSnapshot> usage,
             List<ThresholdCrossing> crossings,
             Instant at) {
-        int n = costs.size() + usage.size() + crossings.size();
+        List<ProducerRecord<Object, Object>> records =
+                OutboundRecords.records(costs, usage, crossings, at);
+        int n = records.size();
         if (n == 0) {
             return;
         }
@@ -110,24 +112,12 @@ public class OutboxUsageEvents implements UsageEvents {
         String[] keys = new String[n];
         byte[][] payloads = new byte[n][];
         String[] traceParents = new String[n];
-        int i = 0;
-        for (PricedSession cost : costs) {
-            traceParents[i] = cost.usage().traceParent();
-            topics[i] = Topics.SESSION_COST.name();
-            keys[i] = cost.usage().userId();
-            payloads[i++] = serializer.serialize(topics[i - 1], OutboundRecords.sessionCost(cost));
-        }
-        for (UsageSnapshot snapshot : usage) {
-            topics[i] = Topics.USAGE_STATE.name();
-            keys[i] = snapshot.userId();
-            payloads[i++] =
-                    serializer.serialize(topics[i - 1], OutboundRecords.usageState(snapshot, at));
-        }
-        for (ThresholdCrossing crossing : crossings) {
-            topics[i] = Topics.USAGE_THRESHOLD.name();
-            keys[i] = crossing.userId();
-            payloads[i++] =
-                    serializer.serialize(topics[i - 1], OutboundRecords.thresholdCrossed(crossing));
+        for (int i = 0; i < n; i++) {
+            ProducerRecord<Object, Object> record = records.get(i);
+            topics[i] = record.topic();
+            keys[i] = (String) record.key();
+            payloads[i] = serializer.serialize(record.topic(), record.value());
+            traceParents[i] = OutboundRecords.traceParent(record);
         }
         byte[] copy = binaryCopy(topics, keys, payloads, traceParents);
         jdbc.execute("select pg_advisory_xact_lock(" + OUTBOX_LOCK + ")");
