@@ -105,12 +105,11 @@ public final class UsageMeter {
                     // Read before the thresholds: it carries each user's plan, which decides
                     // whether FREE crossings are held back (no query of its own for that).
                     Map<String, UsageSnapshot> usage = store.currentUsage(users);
-                    List<ThresholdCrossing> crossings = new ArrayList<>();
-                    List<ThresholdCrossing> reached =
-                            Thresholds.crossedByMetering(totals, usage, now);
-                    if (!reached.isEmpty()) {
-                        crossings.addAll(store.recordCrossings(reached, causeByUser));
-                    }
+                    List<ThresholdCrossing> crossings =
+                            new ArrayList<>(
+                                    record(
+                                            Thresholds.crossedByMetering(totals, usage, now),
+                                            causeByUser));
                     if (!ledgered.announceAgain().isEmpty()) {
                         crossings.addAll(store.crossingsCausedBy(ledgered.announceAgain()));
                     }
@@ -169,7 +168,8 @@ public final class UsageMeter {
                                 List.copyOf(usage.values()),
                                 record(
                                         Thresholds.reachedAfterStateChanges(
-                                                recomputed, usage.values(), now)),
+                                                recomputed, usage.values(), now),
+                                        Map.of()),
                                 now);
                     }
                     return null;
@@ -181,9 +181,13 @@ public final class UsageMeter {
         return store.currentUsage(List.of(userId)).get(userId);
     }
 
-    /** Records the candidates never recorded before and returns those: the ones to announce. */
-    private List<ThresholdCrossing> record(List<ThresholdCrossing> candidates) {
-        return candidates.isEmpty() ? List.of() : store.recordCrossings(candidates, Map.of());
+    /**
+     * Records the candidates never recorded before and returns those: the ones to announce. {@code
+     * causeByUser}: the session each user's crossings are announced again with, if any.
+     */
+    private List<ThresholdCrossing> record(
+            List<ThresholdCrossing> candidates, Map<String, String> causeByUser) {
+        return candidates.isEmpty() ? List.of() : store.recordCrossings(candidates, causeByUser);
     }
 
     PricedSession price(SessionUsage session) {
