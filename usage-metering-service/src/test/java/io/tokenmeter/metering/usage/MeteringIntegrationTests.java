@@ -11,6 +11,7 @@ import io.tokenmeter.events.UsageState;
 import io.tokenmeter.events.UsageThresholdCrossed;
 import io.tokenmeter.metering.pricing.Pricer;
 import io.tokenmeter.metering.usage.jdbc.SpringTransactions;
+import io.tokenmeter.metering.usage.kafka.InboundRecords;
 import io.tokenmeter.schemas.Topic;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
@@ -202,23 +203,15 @@ class MeteringIntegrationTests {
                                         new ProducerRecord<>(
                                                 Topics.SESSION_COMPLETED.name(), user, session))
                                 .get(10, TimeUnit.SECONDS);
+                // What the listener would have made of it.
                 delivered.add(
-                        new SessionUsage(
-                                session.getSessionId(),
-                                user,
-                                session.getCompletedAt(),
-                                session.getPhases().stream()
-                                        .map(
-                                                phase ->
-                                                        new PhaseUsage(
-                                                                phase.getPhase(),
-                                                                phase.getModel(),
-                                                                phase.getPromptTokens(),
-                                                                phase.getCachedTokens(),
-                                                                phase.getCompletionTokens()))
-                                        .toList(),
-                                null,
-                                new Delivery(sent.partition(), sent.offset())));
+                        InboundRecords.session(
+                                new ConsumerRecord<>(
+                                        sent.topic(),
+                                        sent.partition(),
+                                        sent.offset(),
+                                        user,
+                                        (Object) session)));
             }
         }
         // The lost batch's database transaction, publishing nothing.

@@ -20,13 +20,14 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
  * Maps consumed Avro records onto the core's types. A record that cannot be decoded or breaks the
  * contract becomes an exception the error handler dead-letters without retrying.
  */
-final class InboundRecords {
+public final class InboundRecords {
 
     private static final LogAccessor LOG = new LogAccessor(InboundRecords.class);
 
     private InboundRecords() {}
 
-    static SessionUsage session(ConsumerRecord<String, Object> record) {
+    /** A {@code SessionCompleted} record as the session it reports, delivered in that record. */
+    public static SessionUsage session(ConsumerRecord<String, Object> record) {
         if (!(decoded(record) instanceof SessionCompleted event)) {
             throw new InvalidRecordException(
                     "expected SessionCompleted, got " + record.value().getClass().getSimpleName());
