@@ -853,14 +853,8 @@ class FreshnessBenchmark {
          * Reads every service's metrics every {@code interval}, discarding them, until interrupted.
          */
         static void scrapeEvery(Duration interval, RunningSystem system) {
-            List<String> services =
-                    List.of(
-                            "webhook-ingress-service",
-                            "subscription-service",
-                            "usage-metering-service",
-                            "dashboard-api-service");
             while (!Thread.currentThread().isInterrupted()) {
-                services.forEach(service -> prometheus(system.port(service)));
+                ServiceProcess.ALL.forEach(service -> prometheus(system.port(service.name())));
                 try {
                     Thread.sleep(interval.toMillis());
                 } catch (InterruptedException e) {
