@@ -73,14 +73,15 @@ import org.junit.jupiter.api.Test;
  * </pre>
  *
  * <p>It starts its own system (the four jars, the test JVM's broker, a fresh database). Probes
- * first run on the idle system (the baseline), then while a paced producer publishes {@code
- * bench.rate} sessions a second for {@code bench.users} other users: from the warm-up's start,
- * counting only the probes sent in the window. A probe reads its user's status, publishes one
- * session with known tokens for that user and polls the status with {@code If-None-Match} every
- * {@value #POLL_MILLIS} ms until the new total shows; latency = the moment before {@code send()} →
- * the first answer showing it. A read_committed consumer of {@code billing.usage-state.v1} in this
- * JVM times when each probe's {@code UsageState} became visible, which splits the latency into
- * metering's share and the dashboard's.
+ * first run on the idle, just-started system (cold JIT), then while a paced producer publishes
+ * {@code bench.rate} sessions a second for {@code bench.users} other users: from the warm-up's
+ * start, counting only the probes sent in the window; and once more on the idle system after the
+ * load has drained (warm JIT: what an idle production system answers). A probe reads its user's
+ * status, publishes one session with known tokens for that user and polls the status with {@code
+ * If-None-Match} every {@value #POLL_MILLIS} ms until the new total shows; latency = the moment
+ * before {@code send()} → the first answer showing it. A read_committed consumer of {@code
+ * billing.usage-state.v1} in this JVM times when each probe's {@code UsageState} became visible,
+ * which splits the latency into metering's share and the dashboard's.
  *
  * <p>Knobs (system properties): {@code bench.rate} (10000), {@code bench.warmup} (10 s), {@code
  * bench.seconds} (30), {@code bench.users} (10000), {@code bench.probes} (4 threads), {@code
@@ -191,14 +192,24 @@ class FreshnessBenchmark {
             background.stop.set(true);
             producing.join();
             Duration drained = awaitDrained(admin);
+            // The idle system again, now with the JIT warm: the first idle run measures code that
+            // has served only the unmeasured probes, the second what an idle production system
+            // does.
+            Thread.sleep(2_000);
+            List<Sample> idleAfter =
+                    runProbes(
+                            probers,
+                            (IDLE_PROBES + PROBE_THREADS - 1) / PROBE_THREADS,
+                            Long.MAX_VALUE);
             Thread.sleep(500); // the observer's last records
             observer.stop.set(true);
             observing.join();
 
-            print(idle, loaded, achieved, window, background, lagAtEnd, drained);
+            print(idle, idleAfter, loaded, achieved, window, background, lagAtEnd, drained);
             if (OBSERVE) {
-                printBreakdown("idle", idle, observer);
+                printBreakdown("idle, cold", idle, observer);
                 printBreakdown("under load", loaded, observer);
+                printBreakdown("idle, warm", idleAfter, observer);
             }
             metricsAtEnd.minus(metricsAtStart).print(window);
             printCpu("CPU during the window (cores):", cpuAtStart, cpuAtEnd, window);
@@ -587,6 +598,7 @@ class FreshnessBenchmark {
 
     private static void print(
             List<Sample> idle,
+            List<Sample> idleAfter,
             List<Sample> loaded,
             double achieved,
             double window,
@@ -594,6 +606,7 @@ class FreshnessBenchmark {
             Lag lag,
             Duration drained) {
         long[] idleNanos = sorted(idle);
+        long[] idleAfterNanos = sorted(idleAfter);
         long[] loadedNanos = sorted(loaded);
         long timeouts = loaded.stream().filter(Sample::timedOut).count();
         System.out.println();
@@ -602,17 +615,18 @@ class FreshnessBenchmark {
                         + "(metering, usage state, dashboard; "
                         + Runtime.getRuntime().availableProcessors()
                         + " CPUs shared by the broker, 4 service JVMs, PostgreSQL and the load) ===");
-        System.out.println(line("idle (no background load)", idleNanos, 0));
+        System.out.println(line("idle, cold (just started)", idleNanos, 0));
         System.out.println(
                 line(
                         String.format(Locale.ROOT, "under load (%,.0f sessions/s)", achieved),
                         loadedNanos,
                         timeouts));
+        System.out.println(line("idle, warm (after the load)", idleAfterNanos, 0));
         System.out.printf(
                 Locale.ROOT,
-                "ratio under load / idle: p50 %.1fx, p99 %.1fx%n",
-                percentile(loadedNanos, 50) / percentile(idleNanos, 50),
-                percentile(loadedNanos, 99) / percentile(idleNanos, 99));
+                "ratio under load / idle warm: p50 %.1fx, p99 %.1fx%n",
+                percentile(loadedNanos, 50) / percentile(idleAfterNanos, 50),
+                percentile(loadedNanos, 99) / percentile(idleAfterNanos, 99));
         System.out.printf(
                 Locale.ROOT,
                 "background: target %,d sessions/s, achieved %,.0f/s acked over the %.1f s window"
@@ -663,7 +677,7 @@ class FreshnessBenchmark {
         }
         System.out.printf(
                 Locale.ROOT,
-                "breakdown %-10s p50 / p99 ms: publish -> metering sends UsageState %.0f / %.0f;"
+                "breakdown %-11s p50 / p99 ms: publish -> metering sends UsageState %.0f / %.0f;"
                         + " publish -> UsageState visible (read_committed) %.1f / %.1f;"
                         + " visible -> status changed %.1f / %.1f  (%d samples unobserved)%n",
                 name,
