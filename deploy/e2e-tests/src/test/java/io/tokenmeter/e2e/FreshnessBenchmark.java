@@ -83,7 +83,7 @@ import org.junit.jupiter.api.Test;
  * billing.usage-state.v1} in this JVM times when each probe's {@code UsageState} became visible,
  * which splits the latency into metering's share and the dashboard's.
  *
- * <p>Knobs (system properties): {@code bench.rate} (10000), {@code bench.warmup} (10 s), {@code
+ * <p>Knobs (system properties): {@code bench.rate} (10000), {@code bench.warmup} (60 s), {@code
  * bench.seconds} (30), {@code bench.users} (10000), {@code bench.probes} (4 threads), {@code
  * bench.idle.probes} (200), {@code bench.observe} (true; false leaves out the usage-state observer
  * and with it the breakdown).
@@ -91,7 +91,7 @@ import org.junit.jupiter.api.Test;
 class FreshnessBenchmark {
 
     static final int RATE = Integer.getInteger("bench.rate", 10_000);
-    static final int WARMUP = Integer.getInteger("bench.warmup", 10);
+    static final int WARMUP = Integer.getInteger("bench.warmup", 60);
     static final int SECONDS = Integer.getInteger("bench.seconds", 30);
     static final int BACKGROUND_USERS = Integer.getInteger("bench.users", 10_000);
     static final int PROBE_THREADS = Integer.getInteger("bench.probes", 4);
@@ -847,14 +847,13 @@ class FreshnessBenchmark {
             System.out.printf(
                     Locale.ROOT,
                     "metering in the window: %,.0f sessions/s metered in %,.1f batches/s of %,.0f"
-                            + " sessions averaging %,.0f ms (listener threads busy %.2f of %.0f s);"
-                            + " outbox relayed %,.0f records/s%n",
+                            + " sessions averaging %,.0f ms (listener threads busy: %.2f on average,"
+                            + " of the service's 2); outbox relayed %,.0f records/s%n",
                     meteringSessions / window,
                     meteringBatches / window,
                     meteringSessions / meteringBatches,
                     meteringBatchSeconds * 1e3 / meteringBatches,
-                    meteringBatchSeconds,
-                    window,
+                    meteringBatchSeconds / window,
                     relayed / window);
             System.out.printf(
                     Locale.ROOT,
