@@ -26,13 +26,22 @@ public record SessionUsage(
         this(sessionId, userId, completedAt, phases, null, Delivery.NONE);
     }
 
+    /**
+     * The longest {@code session_id} or {@code user_id} accepted, in characters. Both are keys of
+     * PostgreSQL indexes, whose entries must stay under ~2.7 kB (at most 4 bytes a character here):
+     * a longer id would fail its whole batch's statement on every delivery.
+     */
+    public static final int MAX_ID_LENGTH = 256;
+
     public SessionUsage {
         if (sessionId == null || sessionId.isBlank()) {
             throw new IllegalArgumentException("session_id is missing");
         }
+        checkId("session_id", sessionId);
         if (userId == null || userId.isBlank()) {
             throw new IllegalArgumentException("user_id is missing in session " + sessionId);
         }
+        checkId("user_id", userId);
         Objects.requireNonNull(completedAt, "completed_at");
         Objects.requireNonNull(delivery, "delivery");
         phases = List.copyOf(phases);
@@ -44,6 +53,28 @@ public record SessionUsage(
                 throw new IllegalArgumentException(
                         "token counts of session " + sessionId + " overflow");
             }
+        }
+    }
+
+    /**
+     * An id fit for a key: not too long, and without U+0000, which PostgreSQL's text cannot hold.
+     * The message quotes only the start of an over-long id.
+     */
+    private static void checkId(String field, String id) {
+        if (id.length() > MAX_ID_LENGTH) {
+            throw new IllegalArgumentException(
+                    field
+                            + " is "
+                            + id.length()
+                            + " characters long, over "
+                            + MAX_ID_LENGTH
+                            + ": '"
+                            + id.substring(0, 32)
+                            + "…'");
+        }
+        if (id.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(
+                    field + " contains U+0000: " + id.replace('\0', '?'));
         }
     }
 

@@ -136,6 +136,19 @@ class MeteringIntegrationTests {
     }
 
     @Test
+    void publishesASessionsCostWithoutTraceWhenTheSessionsTraceHeaderIsOversized() {
+        TestKafka.send(
+                Topics.SESSION_COMPLETED,
+                user,
+                session("bloated-" + user).user(user).tokens(1_000).build(),
+                Map.of("traceparent", "00-" + "a".repeat(500)));
+
+        assertThat(await().until(() -> rawCosts(user), list -> !list.isEmpty()))
+                .singleElement()
+                .satisfies(cost -> assertThat(traceParent(cost)).isNull());
+    }
+
+    @Test
     void publishesASessionsCostWithoutTraceWhenTheSessionCameWithout() {
         sendSession(session("untraced-" + user).user(user).tokens(1_000).build());
 
@@ -429,6 +442,14 @@ class MeteringIntegrationTests {
         sendSession(session("neg-" + user).user(user).phase("grading", "gpt-4o", -1, 0, 0).build());
         sendSession(session("blank-" + user).user(" ").tokens(5).build());
         TestKafka.send(Topics.SESSION_COMPLETED, user, "not avro".getBytes());
+        // Each of these would fail the ledger's statement, so its whole batch, on every delivery:
+        // an id longer than an index entry can be, and a character PostgreSQL's text cannot hold.
+        StringBuilder longId = new StringBuilder("long-");
+        while (longId.length() < 10_000) {
+            longId.append(UUID.randomUUID());
+        }
+        sendSession(session(longId.toString()).user(user).tokens(7).build());
+        sendSession(session("nul-\0-" + user).user(user).tokens(9).build());
         sendSession(session("ok-" + user).user(user).tokens(42).build());
 
         await().untilAsserted(
@@ -441,7 +462,51 @@ class MeteringIntegrationTests {
                                                                         .deadLetterTopic())
                                                         .stream()
                                                         .filter(r -> user.equals(r.key())))
-                                        .hasSize(3));
+                                        .hasSize(5));
+    }
+
+    @Test
+    void deadLettersASessionTooLargeToAnnounceWithoutLosingTheRestOfItsBatch() {
+        // Fits on the input topic (~0.8 MB), but its cost record, a price per phase more, would
+        // not fit on the output topic (~1.2 MB).
+        var huge = session("huge-" + user).user(user);
+        for (int i = 0; i < 45_000; i++) {
+            huge.phase("grading", "gpt-4o", 1, 0, 1);
+        }
+        inOneBatch(
+                () -> {
+                    sendSession(session("before-" + user).user(user).tokens(10).build());
+                    sendSession(huge.build());
+                    sendSession(session("after-" + user).user(user).tokens(20).build());
+                });
+
+        await().untilAsserted(
+                        () ->
+                                assertThat(records(Topics.SESSION_COST, user))
+                                        .extracting(cost -> cost.getSessionId())
+                                        .containsExactlyInAnyOrder(
+                                                "before-" + user, "after-" + user));
+        assertThat(quota(user).get("tokens_used").asLong()).isEqualTo(30);
+        assertThat(lastUsageState(user).getTokensUsed()).isEqualTo(30);
+        List<ConsumerRecord<String, byte[]>> dead =
+                await().until(
+                                () ->
+                                        TestKafka.readAllRaw(
+                                                        Topics.SESSION_COMPLETED.deadLetterTopic())
+                                                .stream()
+                                                .filter(r -> user.equals(r.key()))
+                                                .toList(),
+                                list -> !list.isEmpty());
+        assertThat(dead).hasSize(1);
+        assertThat(
+                        new String(
+                                dead.get(0)
+                                        .headers()
+                                        .lastHeader("kafka_dlt-exception-message")
+                                        .value(),
+                                StandardCharsets.UTF_8))
+                .contains("huge-" + user);
+        assertThat(ledgerRows(user)).isEqualTo(2);
     }
 
     @Test

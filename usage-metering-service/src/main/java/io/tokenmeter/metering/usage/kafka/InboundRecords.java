@@ -54,10 +54,19 @@ public final class InboundRecords {
         }
     }
 
+    /**
+     * The longest {@code traceparent} carried on, in bytes: W3C's version 00 takes 55, later
+     * versions may append fields. A longer value is no trace context and is not copied onto the
+     * cost record, whose size it would inflate.
+     */
+    static final int MAX_TRACEPARENT_BYTES = 256;
+
     /** The delivery's W3C trace context, carried to the session's cost record; null if none. */
     private static String traceParent(ConsumerRecord<String, Object> record) {
         Header header = record.headers().lastHeader(OutboundRecords.TRACEPARENT);
-        return header == null || header.value() == null
+        return header == null
+                        || header.value() == null
+                        || header.value().length > MAX_TRACEPARENT_BYTES
                 ? null
                 : new String(header.value(), StandardCharsets.US_ASCII);
     }

@@ -31,6 +31,7 @@ public final class MeteredBatchTransactions implements DisposableBean {
     private final KafkaTemplate<Object, Object> template;
     private final KafkaTransactionManager<Object, Object> transactionManager;
     private final DeadLetters deadLetters;
+    private final int maxRecordBytes;
 
     /**
      * @param producerConfig the application's producer settings (serializers, bootstrap, acks)
@@ -53,6 +54,22 @@ public final class MeteredBatchTransactions implements DisposableBean {
         this.template = new KafkaTemplate<>(producers);
         this.transactionManager = new KafkaTransactionManager<>(producers);
         this.deadLetters = new DeadLetters(template, registry);
+        Object maxRequestSize = config.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        this.maxRecordBytes =
+                maxRequestSize == null
+                        ? DEFAULT_MAX_REQUEST_SIZE
+                        : Integer.parseInt(maxRequestSize.toString());
+    }
+
+    /** The producer's default {@code max.request.size}. */
+    static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
+    /**
+     * The largest record the producer sends ({@code max.request.size}). The output topics' {@code
+     * max.message.bytes} must be at least as large.
+     */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
     }
 
     /** Sends a record to its dead-letter topic in the current thread's transaction. */

@@ -10,6 +10,7 @@ import io.tokenmeter.metering.pricing.Money;
 import io.tokenmeter.metering.pricing.PhaseCharge;
 import io.tokenmeter.metering.usage.PhaseUsage;
 import io.tokenmeter.metering.usage.PricedSession;
+import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.ThresholdCrossing;
 import io.tokenmeter.metering.usage.UsageSnapshot;
 import io.tokenmeter.schemas.Topics;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -67,6 +69,30 @@ public final class OutboundRecords {
                             thresholdCrossed(crossing)));
         }
         return records;
+    }
+
+    /**
+     * The longest amount of money written, in bytes: a decimal string with six decimals, of a cost
+     * of at most {@code Long.MAX_VALUE} tokens at any plausible price, with its length prefix.
+     */
+    static final int MONEY_BYTES_AT_MOST = 48;
+
+    /**
+     * A record's key, headers and framing: a user id of at most 1 kB, a traceparent, batch room.
+     */
+    static final int ENVELOPE_BYTES_AT_MOST = 2_048;
+
+    /**
+     * The most bytes the cost record of {@code session} can take, delivered in {@code delivered}: a
+     * {@code SessionCost} repeats the {@code SessionCompleted} field for field and adds {@code
+     * total_tokens}, a price per phase and the breakdown's five amounts.
+     */
+    static long costRecordBytesAtMost(ConsumerRecord<?, ?> delivered, SessionUsage session) {
+        long value = Math.max(0, delivered.serializedValueSize());
+        return value
+                + 10 // total_tokens, a varint
+                + (long) MONEY_BYTES_AT_MOST * (session.phases().size() + 5)
+                + ENVELOPE_BYTES_AT_MOST;
     }
 
     /** The record's {@code traceparent}, or null. */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.UsageMeter;
 import io.tokenmeter.platform.kafka.DeadLetters;
+import io.tokenmeter.platform.kafka.InvalidRecordException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -21,13 +22,16 @@ import org.springframework.stereotype.Component;
  * would have (see {@code UsageStore#addToLedger}).
  *
  * <p>A record that is invalid or undecodable goes to the dead-letter topic in the same transaction,
- * and the rest of the batch is metered: the partition moves on.
+ * and the rest of the batch is metered: the partition moves on. Invalid includes whatever would
+ * fail the batch again on every delivery: ids too long for an index, and a session whose cost
+ * record would be too large to send.
  */
 @Component
 class SessionCompletedConsumer {
 
     private final UsageMeter meter;
     private final DeadLetters deadLetters;
+    private final int maxRecordBytes;
     private final Counter counted;
     private final Counter duplicates;
 
@@ -35,6 +39,7 @@ class SessionCompletedConsumer {
             UsageMeter meter, MeteredBatchTransactions transactions, MeterRegistry registry) {
         this.meter = meter;
         this.deadLetters = transactions.deadLetters();
+        this.maxRecordBytes = transactions.maxRecordBytes();
         this.counted =
                 Counter.builder("tokenmeter.metering.sessions")
                         .tag("outcome", "counted")
@@ -65,7 +70,7 @@ class SessionCompletedConsumer {
         List<SessionUsage> sessions = new ArrayList<>(records.size());
         for (ConsumerRecord<String, Object> record : records) {
             try {
-                sessions.add(InboundRecords.session(record));
+                sessions.add(announceable(record, InboundRecords.session(record)));
             } catch (RuntimeException e) {
                 deadLetters.accept(record, consumer, e);
             }
@@ -73,5 +78,26 @@ class SessionCompletedConsumer {
         UsageMeter.Metered metered = meter.meter(sessions);
         counted.increment(metered.counted());
         duplicates.increment(metered.duplicates());
+    }
+
+    /**
+     * The session, if its cost record is sure to fit in a Kafka record. One that might not would
+     * fail its batch's transaction on every delivery, after its database transaction had counted
+     * the whole batch: it is refused before that, as invalid.
+     */
+    private SessionUsage announceable(ConsumerRecord<String, Object> record, SessionUsage session) {
+        long bytes = OutboundRecords.costRecordBytesAtMost(record, session);
+        if (bytes > maxRecordBytes) {
+            throw new InvalidRecordException(
+                    "session "
+                            + session.sessionId()
+                            + " is too large to announce: its "
+                            + session.phases().size()
+                            + " phases' SessionCost could take "
+                            + bytes
+                            + " bytes, over the producer's max.request.size of "
+                            + maxRecordBytes);
+        }
+        return session;
     }
 }
