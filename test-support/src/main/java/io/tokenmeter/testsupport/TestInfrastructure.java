@@ -60,6 +60,14 @@ public final class TestInfrastructure {
         return new TestDatabase(name, url, current.postgresUser(), current.postgresPassword());
     }
 
+    /**
+     * Runs {@code sql} on the server's maintenance database, as the tests' superuser: for what a
+     * test database cannot do to itself, such as refusing connections to it.
+     */
+    public static synchronized void executeOnServer(String sql) {
+        execute(backend(), sql);
+    }
+
     private static Backend backend() {
         if (backend == null) {
             backend =
