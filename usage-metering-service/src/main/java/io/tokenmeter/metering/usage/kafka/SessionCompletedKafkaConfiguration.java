@@ -11,9 +11,8 @@ import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 
 /**
  * The listener container of {@code grading.session-completed.v1}: Boot's settings, plus a Kafka
- * transaction per batch. A batch that fails (the database is unreachable, say) is rolled back and
- * delivered again a few times; after that its records go to the dead-letter topic, in a transaction
- * that also commits their offsets, as the other listeners' error handler does.
+ * transaction per batch. A batch that fails (the database or the broker unreachable, say) is rolled
+ * back and delivered again, 200 ms doubling to 5 s apart, until it goes through.
  */
 @Configuration(proxyBeanMethods = false)
 class SessionCompletedKafkaConfiguration {
@@ -34,10 +33,13 @@ class SessionCompletedKafkaConfiguration {
         factory.getContainerProperties()
                 .setConsumerRebalanceListener(new DeliveryMarks(usageStore));
         factory.setCommonErrorHandler(null);
+        // For a batch listener the processor never recovers (dead-letters) a batch: it delivers it
+        // again after each back-off, until it goes through. Whatever about one record would fail
+        // every delivery is refused before, as invalid (SessionCompletedConsumer).
         factory.setAfterRollbackProcessor(
                 new DefaultAfterRollbackProcessor<>(
                         transactions.deadLetters(),
-                        KafkaErrorHandlingAutoConfiguration.RETRIES,
+                        KafkaErrorHandlingAutoConfiguration.untilTheDatabaseAnswers(),
                         transactions.template(),
                         true));
         return factory;
