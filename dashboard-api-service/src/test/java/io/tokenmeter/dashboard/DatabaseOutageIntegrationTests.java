@@ -53,20 +53,13 @@ class DatabaseOutageIntegrationTests {
         publish(usage(user, "FREE", null, 20));
         // Undecodable, behind a good state: once the database is back, it fails the batch.
         TestKafka.send(Topics.USAGE_STATE.name(), user, new byte[] {1, 2, 3});
-        TestInfrastructure.executeOnServer(
-                "ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
-        try {
-            TestInfrastructure.executeOnServer(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                            + database
-                            + "'");
-            listener.start();
-            // Three retries 200 ms apart, each waiting 500 ms for a connection, are long over.
-            Thread.sleep(4_000);
-        } finally {
-            TestInfrastructure.executeOnServer(
-                    "ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
-        }
+        TestInfrastructure.whileDatabaseIsDown(
+                database,
+                () -> {
+                    listener.start();
+                    // Longer than three retries 200 ms apart, each waiting 500 ms for a connection.
+                    Thread.sleep(4_000);
+                });
 
         await().untilAsserted(() -> assertThat(tokensUsed(user)).isEqualTo(20));
         // Only the undecodable record, and soon: not the state applied after the outage.

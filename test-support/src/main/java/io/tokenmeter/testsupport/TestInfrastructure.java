@@ -61,11 +61,31 @@ public final class TestInfrastructure {
     }
 
     /**
-     * Runs {@code sql} on the server's maintenance database, as the tests' superuser: for what a
-     * test database cannot do to itself, such as refusing connections to it.
+     * Runs {@code meanwhile} while the database {@code name} is unreachable for the application:
+     * its open connections are closed and new ones refused, as in an outage or a restart. The
+     * database lets connections in again afterwards, whatever {@code meanwhile} did.
      */
-    public static synchronized void executeOnServer(String sql) {
+    public static void whileDatabaseIsDown(String name, Meanwhile meanwhile) throws Exception {
+        onServer("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+        try {
+            onServer(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                            + name
+                            + "'");
+            meanwhile.run();
+        } finally {
+            onServer("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+        }
+    }
+
+    private static synchronized void onServer(String sql) {
         execute(backend(), sql);
+    }
+
+    /** What a test does during {@link #whileDatabaseIsDown}. */
+    @FunctionalInterface
+    public interface Meanwhile {
+        void run() throws Exception;
     }
 
     private static Backend backend() {

@@ -47,20 +47,13 @@ class DatabaseOutageIntegrationTests {
         await().untilAsserted(() -> assertThat(tokensUsed()).isEqualTo(100));
         String database = jdbc.queryForObject("SELECT current_database()", String.class);
 
-        TestInfrastructure.executeOnServer(
-                "ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
-        try {
-            TestInfrastructure.executeOnServer(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                            + database
-                            + "'");
-            send("during-" + user, 200);
-            send("during-" + user, 200);
-            Thread.sleep(4_000);
-        } finally {
-            TestInfrastructure.executeOnServer(
-                    "ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
-        }
+        TestInfrastructure.whileDatabaseIsDown(
+                database,
+                () -> {
+                    send("during-" + user, 200);
+                    send("during-" + user, 200);
+                    Thread.sleep(4_000);
+                });
 
         await().untilAsserted(() -> assertThat(tokensUsed()).isEqualTo(300));
         await().untilAsserted(

@@ -44,20 +44,15 @@ class DatabaseOutageIntegrationTests {
                                         .isEqualTo("cus_a_" + run));
         String database = jdbc.queryForObject("SELECT current_database()", String.class);
 
-        TestInfrastructure.executeOnServer(
-                "ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
-        try {
-            TestInfrastructure.executeOnServer(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                            + database
-                            + "'");
-            send(new CheckoutCompleted("evt_b_" + run, T0, "u_b_" + run, "cus_b_" + run, null));
-            // Three retries 200 ms apart, each waiting 500 ms for a connection, are long over.
-            Thread.sleep(4_000);
-        } finally {
-            TestInfrastructure.executeOnServer(
-                    "ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
-        }
+        TestInfrastructure.whileDatabaseIsDown(
+                database,
+                () -> {
+                    send(
+                            new CheckoutCompleted(
+                                    "evt_b_" + run, T0, "u_b_" + run, "cus_b_" + run, null));
+                    // Longer than three retries 200 ms apart, each waiting 500 ms for a connection.
+                    Thread.sleep(4_000);
+                });
 
         // The pool needs a moment to connect again: until then, reading fails too.
         await().ignoreExceptions()
