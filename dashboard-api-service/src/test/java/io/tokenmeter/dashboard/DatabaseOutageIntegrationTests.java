@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The read model's database goes away for longer than the record retries last, then comes back:
  * what was published meanwhile is applied, and only what is wrong with a record dead-letters it.
+ * Meanwhile, a status that is not cached is answered 503 with Retry-After.
  */
 @IntegrationTest(
         properties = {
@@ -56,6 +57,18 @@ class DatabaseOutageIntegrationTests {
         TestInfrastructure.whileDatabaseIsDown(
                 database,
                 () -> {
+                    HttpResponse<String> uncached =
+                            new TestHttp(port)
+                                    .get(
+                                            "/api/subscription/status",
+                                            TestJwts.user(newUser()).token());
+                    assertThat(uncached.statusCode()).isEqualTo(503);
+                    assertThat(uncached.headers().firstValue("Retry-After")).hasValue("5");
+                    assertThat(uncached.headers().firstValue("Content-Type"))
+                            .hasValueSatisfying(
+                                    type ->
+                                            assertThat(type)
+                                                    .startsWith("application/problem+json"));
                     listener.start();
                     // Longer than three retries 200 ms apart, each waiting 500 ms for a connection.
                     Thread.sleep(4_000);

@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Sessions that arrive while the database is down are metered once it is back: counted once,
  * announced once, nothing dead-lettered. The listener's batches fail, roll back and are delivered
- * again until then.
+ * again until then. Meanwhile the quota answer is 503 with Retry-After, which the grading pipeline
+ * can retry on.
  */
 @IntegrationTest(
         properties = {
@@ -50,6 +51,9 @@ class DatabaseOutageIntegrationTests {
         TestInfrastructure.whileDatabaseIsDown(
                 database,
                 () -> {
+                    var quota = new TestHttp(port).get("/api/usage/" + user, TOKEN);
+                    assertThat(quota.statusCode()).isEqualTo(503);
+                    assertThat(quota.headers().firstValue("Retry-After")).hasValue("5");
                     send("during-" + user, 200);
                     send("during-" + user, 200);
                     Thread.sleep(4_000);
