@@ -27,6 +27,9 @@ public final class MeteredBatchTransactions implements DisposableBean {
      */
     static final int TRANSACTION_TIMEOUT_MS = 15_000;
 
+    /** The producer's default {@code max.request.size}. */
+    static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
     private final DefaultKafkaProducerFactory<Object, Object> producers;
     private final KafkaTemplate<Object, Object> template;
     private final KafkaTransactionManager<Object, Object> transactionManager;
@@ -60,9 +63,6 @@ public final class MeteredBatchTransactions implements DisposableBean {
                         ? DEFAULT_MAX_REQUEST_SIZE
                         : Integer.parseInt(maxRequestSize.toString());
     }
-
-    /** The producer's default {@code max.request.size}. */
-    static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
 
     /**
      * The largest record the producer sends ({@code max.request.size}). The output topics' {@code
