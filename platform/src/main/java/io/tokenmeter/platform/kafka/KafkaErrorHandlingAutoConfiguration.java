@@ -36,7 +36,7 @@ import org.springframework.util.backoff.FixedBackOff;
 public class KafkaErrorHandlingAutoConfiguration {
 
     /** Three retries 200 ms apart: enough for a transient database blip, short for a partition. */
-    public static final FixedBackOff RETRIES = new FixedBackOff(200, 3);
+    static final FixedBackOff RETRIES = new FixedBackOff(200, 3);
 
     static final long OUTAGE_MAX_INTERVAL_MS = 5_000;
 
