@@ -31,7 +31,7 @@ class DeliveryMarks implements ConsumerAwareRebalanceListener {
 
     /**
      * Bounded: a consumer closing while the broker or the database is already gone (a process
-     * shutting down) must not hold up its shutdown; the pool would wait 30 s for a connection.
+     * shutting down) must not hold up its shutdown, whatever the pool's connection timeout.
      */
     static final Duration COMMITTED_TIMEOUT = Duration.ofSeconds(5);
 
