@@ -53,15 +53,22 @@ class ReadModelReplayIntegrationTests {
     @Autowired SessionHistory sessions;
     @Autowired JdbcTemplate jdbc;
 
-    /** A user's life: subscribes to PRO, a payment fails, renews, cancels to FREE. */
+    /**
+     * A user's life: subscribes to PRO, a payment fails, renews, a payment fails again and
+     * recovers, cancels to FREE. The versions order them, as the subscription service publishes.
+     */
     static List<SubscriptionSnapshot> subscriptionHistory(String user) {
         return List.of(
-                subscription(user, Tier.PRO, "active", NOV, false, "2026-11-01T00:00:00Z", 10),
-                subscription(user, Tier.PRO, "past_due", NOV, true, "2026-11-20T00:00:00Z", 20),
+                subscription(user, Tier.PRO, "active", NOV, false, "2026-11-01T00:00:00Z", 10, 1),
+                subscription(user, Tier.PRO, "past_due", NOV, true, "2026-11-20T00:00:00Z", 20, 2),
                 // Same Stripe second as the previous one, published later.
-                subscription(user, Tier.PRO, "active", NOV, false, "2026-11-20T00:00:00Z", 30),
-                subscription(user, Tier.PRO, "active", DEC, false, "2026-12-01T00:00:00Z", 40),
-                subscription(user, Tier.FREE, "canceled", null, false, "2026-12-15T00:00:00Z", 50));
+                subscription(user, Tier.PRO, "active", NOV, false, "2026-11-20T00:00:00Z", 30, 3),
+                subscription(user, Tier.PRO, "active", DEC, false, "2026-12-01T00:00:00Z", 40, 4),
+                subscription(user, Tier.PRO, "past_due", DEC, true, "2026-12-05T00:00:00Z", 41, 5),
+                // A re-fold ends on events older than the previous state's: the version decides.
+                subscription(user, Tier.PRO, "active", DEC, false, "2026-12-03T00:00:00Z", 42, 6),
+                subscription(
+                        user, Tier.FREE, "canceled", null, false, "2026-12-15T00:00:00Z", 50, 7));
     }
 
     static List<UsageSnapshot> usageHistory(String user) {
@@ -83,7 +90,8 @@ class ReadModelReplayIntegrationTests {
             Instant periodStart,
             boolean failed,
             String eventCreated,
-            int updatedAtSecond) {
+            int updatedAtSecond,
+            long version) {
         Instant created = Instant.parse(eventCreated);
         return new SubscriptionSnapshot(
                 user,
@@ -93,7 +101,8 @@ class ReadModelReplayIntegrationTests {
                 periodStart == null ? null : periodStart.plusSeconds(30L * 86_400),
                 failed,
                 Instant.parse("2026-12-31T00:00:00Z").plusSeconds(updatedAtSecond),
-                created);
+                created,
+                version);
     }
 
     static Instant at(int second) {
@@ -120,6 +129,66 @@ class ReadModelReplayIntegrationTests {
 
             assertThat(rowsOf(jdbc, user)).as("seed %d, run %d", seed, run).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void theHighestVersionWinsEvenWhenItsStripeEventsAreOlder() {
+        List<SubscriptionSnapshot> untilRecovered = subscriptionHistory("x").subList(0, 6);
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        for (int run = 0; run < 30; run++) {
+            String user = newUser();
+            List<SubscriptionSnapshot> history =
+                    untilRecovered.stream().map(s -> withUser(s, user)).toList();
+            inBatches(
+                    shuffledWithDuplicates(history, random), random, readModel::applySubscriptions);
+
+            assertThat(
+                            jdbc.queryForObject(
+                                    "SELECT status || ' ' || payment_failed || ' ' || version"
+                                            + " FROM subscription_state WHERE user_id = ?",
+                                    String.class,
+                                    user))
+                    .as("seed %d, run %d", seed, run)
+                    .isEqualTo("active false 6");
+        }
+    }
+
+    @Test
+    void statesFromBeforeVersionsOrderByStripeTimeAndYieldToAnyVersionedState() {
+        String user = newUser();
+        SubscriptionSnapshot legacyOld =
+                subscription(user, Tier.PRO, "active", NOV, false, "2026-11-01T00:00:00Z", 10, 0);
+        SubscriptionSnapshot legacyNew =
+                subscription(user, Tier.PRO, "past_due", NOV, true, "2026-11-20T00:00:00Z", 20, 0);
+        SubscriptionSnapshot versioned =
+                subscription(user, Tier.MAX, "active", NOV, false, "2026-11-10T00:00:00Z", 5, 1);
+
+        readModel.applySubscriptions(List.of(legacyNew));
+        readModel.applySubscriptions(List.of(legacyOld));
+        assertThat(statusOf(user)).isEqualTo("past_due");
+        readModel.applySubscriptions(List.of(versioned));
+        assertThat(statusOf(user)).isEqualTo("active");
+        readModel.applySubscriptions(List.of(legacyNew));
+        assertThat(statusOf(user)).isEqualTo("active");
+    }
+
+    private String statusOf(String user) {
+        return jdbc.queryForObject(
+                "SELECT status FROM subscription_state WHERE user_id = ?", String.class, user);
+    }
+
+    private static SubscriptionSnapshot withUser(SubscriptionSnapshot s, String user) {
+        return new SubscriptionSnapshot(
+                user,
+                s.tier(),
+                s.status(),
+                s.periodStart(),
+                s.periodEnd(),
+                s.paymentFailed(),
+                s.updatedAt(),
+                s.lastStripeEventCreated(),
+                s.version());
     }
 
     @Test
@@ -270,6 +339,7 @@ class ReadModelReplayIntegrationTests {
                 .setPaymentFailed(s.paymentFailed())
                 .setUpdatedAt(s.updatedAt())
                 .setLastStripeEventCreated(s.lastStripeEventCreated())
+                .setVersion(s.version())
                 .build();
     }
 

@@ -38,6 +38,8 @@ public final class States {
                 .setPaymentFailed(false)
                 .setUpdatedAt(eventCreated.plusMillis(5))
                 .setLastStripeEventCreated(eventCreated)
+                // Later Stripe times stand for later states in these tests.
+                .setVersion(eventCreated.toEpochMilli())
                 .build();
     }
 

@@ -5,9 +5,11 @@ import java.util.Objects;
 
 /**
  * A user's subscription as the subscription service last reported it ({@code SubscriptionState}).
- * Of two snapshots of one user, the newer is the one with the later {@code lastStripeEventCreated},
- * then the later {@code updatedAt}: the Stripe event is the truth, and a replay of the subscription
- * service that re-publishes an intermediate state must not roll the dashboard back.
+ * Of two snapshots of one user, the newer is the one with the higher {@code version}, which the
+ * subscription service makes grow with every state it publishes for the user (also across its
+ * rebuilds). Stripe's times cannot order them: a re-fold of the user's history can end on a newer
+ * state whose events are older. Snapshots published before versions existed (version 0) order among
+ * themselves by {@code lastStripeEventCreated}, then {@code updatedAt}.
  *
  * @param periodStart the current Stripe billing period's start; null on FREE
  */
@@ -19,7 +21,8 @@ public record SubscriptionSnapshot(
         Instant periodEnd,
         boolean paymentFailed,
         Instant updatedAt,
-        Instant lastStripeEventCreated) {
+        Instant lastStripeEventCreated,
+        long version) {
 
     public SubscriptionSnapshot {
         Objects.requireNonNull(userId, "userId");
@@ -31,6 +34,9 @@ public record SubscriptionSnapshot(
 
     /** Whether this snapshot is at least as new as {@code other} (the read model's order). */
     public boolean isAtLeastAsNewAs(SubscriptionSnapshot other) {
+        if (version != other.version) {
+            return version > other.version;
+        }
         int byEvent = lastStripeEventCreated.compareTo(other.lastStripeEventCreated);
         return byEvent > 0 || (byEvent == 0 && updatedAt.compareTo(other.updatedAt) >= 0);
     }

@@ -22,7 +22,8 @@ class UserStatusTests {
                 tier == Tier.FREE ? null : periodEnd,
                 false,
                 Instant.parse("2026-11-01T00:00:01Z"),
-                Instant.parse("2026-11-01T00:00:00Z"));
+                Instant.parse("2026-11-01T00:00:00Z"),
+                1);
     }
 
     static UsageSnapshot usage(Tier tier, Instant periodStart, long tokens, Instant updatedAt) {

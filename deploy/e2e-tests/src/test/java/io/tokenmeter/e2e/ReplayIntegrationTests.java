@@ -47,7 +47,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplayIntegrationTests {
 
-    static final Set<String> NOT_DERIVED_TABLES = Set.of("usage_threshold", "delivery_committed");
+    static final Set<String> NOT_DERIVED_TABLES =
+            Set.of("usage_threshold", "delivery_committed", "rebuild_epoch");
 
     static final Set<String> VOLATILE_COLUMNS =
             Set.of("updated_at", "processed_at", "created_at", "crossed_at", "version", "id");
@@ -84,8 +85,54 @@ class ReplayIntegrationTests {
 
     @Test
     @Order(1)
-    void rebuildsTheSubscriptionService() throws Exception {
+    void rebuildsTheSubscriptionServiceWhoseStatesSupersedeTheOldOnesDownstream() throws Exception {
+        long highestBefore = highestPublishedVersion(user);
+        assertThat(highestBefore).isPositive();
+
         rebuildsToTheSameState("subscription-service", "subscription");
+
+        // The consumers were not rebuilt: they take the rebuilt service's states only because
+        // their versions continue above the old ones.
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () -> {
+                            long highestAfter = highestPublishedVersion(user);
+                            assertThat(highestAfter).isGreaterThan(highestBefore);
+                            assertThat(
+                                            singleLong(
+                                                    "SELECT version FROM dashboard.subscription_state"
+                                                            + " WHERE user_id = ?"))
+                                    .isEqualTo(highestAfter);
+                            assertThat(
+                                            singleLong(
+                                                    "SELECT max(version) FROM"
+                                                            + " metering.subscription_change WHERE user_id = ?"))
+                                    .isEqualTo(highestAfter);
+                        });
+        assertStatus(
+                user, status -> assertThat(status.get("tier").asString()).isEqualTo("ESSENTIEL"));
+    }
+
+    private static long highestPublishedVersion(String user) {
+        return TestKafka.readAll(Topics.SUBSCRIPTION_STATE).stream()
+                .filter(record -> user.equals(record.key()))
+                .mapToLong(record -> record.value().getVersion())
+                .max()
+                .orElse(0);
+    }
+
+    private static long singleLong(String query) throws SQLException {
+        TestDatabase database = system.database();
+        try (Connection connection =
+                        DriverManager.getConnection(
+                                database.jdbcUrl(), database.username(), database.password());
+                var statement = connection.prepareStatement(query)) {
+            statement.setString(1, user);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     @Test

@@ -65,12 +65,29 @@ final class StripeScript {
 
     StripeEvent invoice(
             String type, String billingReason, Instant start, Instant end, Instant created) {
+        return invoice(
+                type,
+                "in_e2e_" + UUID.randomUUID().toString().substring(0, 8),
+                billingReason,
+                start,
+                end,
+                created);
+    }
+
+    /** An event about invoice {@code invoiceId}: {@code invoice.paid} and its twins share it. */
+    StripeEvent invoice(
+            String type,
+            String invoiceId,
+            String billingReason,
+            Instant start,
+            Instant end,
+            Instant created) {
         boolean paid = !type.equals("invoice.payment_failed");
         return StripeEvent.fixture("invoice.paid.event-2020-03-02.json")
                 .id(eventId())
                 .type(type)
                 .created(created)
-                .set("/data/object/id", "in_e2e_" + UUID.randomUUID().toString().substring(0, 8))
+                .set("/data/object/id", invoiceId)
                 .set("/data/object/customer", customerId)
                 .set("/data/object/subscription", subscriptionId)
                 .set("/data/object/billing_reason", billingReason)

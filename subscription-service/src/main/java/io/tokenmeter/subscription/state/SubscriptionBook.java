@@ -8,7 +8,9 @@ import java.util.Optional;
  * Keeps every user's subscription in step with Stripe's events, whatever their delivery order:
  * records each event once, attributes it to a user (parking it until a linking event names the
  * user), and brings the user's state to {@link SubscriptionLifecycle#replay} of all their facts,
- * announcing every change. The caller runs {@link #record} in one database transaction.
+ * announcing every change with a version that only grows per user (consumers order by it: a re-fold
+ * can end on a state whose Stripe times are older than the last one announced). The caller runs
+ * {@link #record} in one database transaction.
  *
  * <p>In-order events (the common case) are applied on top of the stored state; an event that sorts
  * before the last applied one, a second event of the same identity, or parked facts joining the
@@ -75,8 +77,8 @@ public final class SubscriptionBook {
                         : SubscriptionLifecycle.replay(userId, facts.of(userId), prices);
         if (!after.equals(before)) {
             Instant now = clock.instant();
-            subscriptions.save(after, now);
-            changes.changed(after, now);
+            long version = subscriptions.save(after, now);
+            changes.changed(after, now, version);
         }
     }
 

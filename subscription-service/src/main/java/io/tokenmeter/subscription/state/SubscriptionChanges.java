@@ -8,5 +8,6 @@ import java.time.Instant;
  */
 public interface SubscriptionChanges {
 
-    void changed(UserSubscription state, Instant updatedAt);
+    /** {@code version}: what {@link UserSubscriptions#save} returned for this state. */
+    void changed(UserSubscription state, Instant updatedAt, long version);
 }

@@ -8,6 +8,10 @@ public interface UserSubscriptions {
 
     Optional<UserSubscription> find(String userId);
 
-    /** Stores the state, which changed at {@code updatedAt}. */
-    void save(UserSubscription state, Instant updatedAt);
+    /**
+     * Stores the state, which changed at {@code updatedAt}, and returns its version: the ordering
+     * key of the published state, greater than that of every state stored for the user before, also
+     * before a rebuild of this service's database.
+     */
+    long save(UserSubscription state, Instant updatedAt);
 }

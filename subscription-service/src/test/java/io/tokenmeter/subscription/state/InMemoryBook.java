@@ -27,6 +27,8 @@ public final class InMemoryBook {
     final Map<String, String> links = new HashMap<>();
     final Map<String, UserSubscription> states = new HashMap<>();
     final List<UserSubscription> published = new ArrayList<>();
+    final List<Long> publishedVersions = new ArrayList<>();
+    final Map<String, Long> versions = new HashMap<>();
     final List<String> unknownPrices = new ArrayList<>();
     final SubscriptionBook book;
 
@@ -43,11 +45,15 @@ public final class InMemoryBook {
                             }
 
                             @Override
-                            public void save(UserSubscription state, Instant updatedAt) {
+                            public long save(UserSubscription state, Instant updatedAt) {
                                 states.put(state.userId(), state);
+                                return versions.merge(state.userId(), 1L, Long::sum);
                             }
                         },
-                        (state, updatedAt) -> published.add(state),
+                        (state, updatedAt, version) -> {
+                            published.add(state);
+                            publishedVersions.add(version);
+                        },
                         (fact, price) -> unknownPrices.add(price),
                         PRICES,
                         Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC));

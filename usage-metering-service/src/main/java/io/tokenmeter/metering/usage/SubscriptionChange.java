@@ -8,8 +8,10 @@ import java.util.Optional;
 /**
  * One subscription state the subscription service reported for a user: the tier, and for paid tiers
  * the Stripe billing period {@code [periodStart, periodEnd)}. States are totally ordered by {@link
- * #NEWEST_LAST} (the Stripe event time first), so that "the latest state" never depends on the
- * order in which states arrived.
+ * #NEWEST_LAST}, so that "the latest state" never depends on the order in which states arrived:
+ * first by {@code version}, which the subscription service makes grow with every state it publishes
+ * for the user (Stripe's times cannot order them: a re-fold can end on a newer state whose events
+ * are older); states from before versions existed (0) then by the Stripe event time.
  */
 public record SubscriptionChange(
         String userId,
@@ -18,11 +20,13 @@ public record SubscriptionChange(
         Optional<Instant> periodStart,
         Optional<Instant> periodEnd,
         Instant stripeEventCreated,
-        Instant updatedAt) {
+        Instant updatedAt,
+        long version) {
 
     /** Older first; ties broken on every field so that the order is total. */
     public static final Comparator<SubscriptionChange> NEWEST_LAST =
-            Comparator.comparing(SubscriptionChange::stripeEventCreated)
+            Comparator.comparingLong(SubscriptionChange::version)
+                    .thenComparing(SubscriptionChange::stripeEventCreated)
                     .thenComparing(SubscriptionChange::updatedAt)
                     .thenComparing(SubscriptionChange::tier)
                     .thenComparing(SubscriptionChange::status)
@@ -37,6 +41,9 @@ public record SubscriptionChange(
         status = status == null ? "" : status;
         Objects.requireNonNull(stripeEventCreated, "last_stripe_event_created");
         Objects.requireNonNull(updatedAt, "updated_at");
+        if (version < 0) {
+            throw new IllegalArgumentException("version of " + userId + " is negative: " + version);
+        }
         if (periodStart.isPresent()
                 && periodEnd.isPresent()
                 && !periodEnd.get().isAfter(periodStart.get())) {

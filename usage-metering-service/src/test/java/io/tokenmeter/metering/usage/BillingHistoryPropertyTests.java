@@ -65,7 +65,8 @@ class BillingHistoryPropertyTests {
                                         change.periodStart(),
                                         change.periodEnd(),
                                         change.stripeEventCreated(),
-                                        change.updatedAt()));
+                                        change.updatedAt(),
+                                        change.version()));
     }
 
     static Arbitrary<SubscriptionChange> change() {
@@ -74,7 +75,8 @@ class BillingHistoryPropertyTests {
                         Arbitraries.of(Tier.class),
                         days,
                         Arbitraries.integers().between(1, 40),
-                        days)
+                        days,
+                        Arbitraries.longs().between(0, 20))
                 .as(Tuple::of)
                 .map(
                         t -> {
@@ -90,7 +92,8 @@ class BillingHistoryPropertyTests {
                                             ? Optional.of(start.plusSeconds(86_400L * t.get3()))
                                             : Optional.empty(),
                                     eventAt,
-                                    eventAt);
+                                    eventAt,
+                                    t.get5());
                         });
     }
 }

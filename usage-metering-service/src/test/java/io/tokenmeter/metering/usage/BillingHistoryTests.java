@@ -15,12 +15,26 @@ class BillingHistoryTests {
 
     static SubscriptionChange paid(Tier tier, Instant start, Instant end, Instant eventAt) {
         return new SubscriptionChange(
-                "u", tier, "active", Optional.of(start), Optional.of(end), eventAt, eventAt);
+                "u",
+                tier,
+                "active",
+                Optional.of(start),
+                Optional.of(end),
+                eventAt,
+                eventAt,
+                eventAt.toEpochMilli());
     }
 
     static SubscriptionChange free(Instant eventAt) {
         return new SubscriptionChange(
-                "u", Tier.FREE, "canceled", Optional.empty(), Optional.empty(), eventAt, eventAt);
+                "u",
+                Tier.FREE,
+                "canceled",
+                Optional.empty(),
+                Optional.empty(),
+                eventAt,
+                eventAt,
+                eventAt.toEpochMilli());
     }
 
     static Instant day(int day, Instant month) {
@@ -33,6 +47,37 @@ class BillingHistoryTests {
 
         assertThat(history.current()).isEqualTo(Plan.FREE);
         assertThat(history.bucketAt(NOV)).isEmpty();
+    }
+
+    @Test
+    void theStateWithTheHighestVersionIsCurrentEvenWhenItsStripeEventsAreOlder() {
+        Instant later = day(10, NOV);
+        Instant earlier = day(5, NOV);
+        SubscriptionChange announcedFirst =
+                new SubscriptionChange(
+                        "u",
+                        Tier.MAX,
+                        "past_due",
+                        Optional.of(NOV),
+                        Optional.of(DEC),
+                        later,
+                        later,
+                        1);
+        SubscriptionChange refolded =
+                new SubscriptionChange(
+                        "u",
+                        Tier.PRO,
+                        "active",
+                        Optional.of(NOV),
+                        Optional.of(DEC),
+                        earlier,
+                        earlier.plusSeconds(60),
+                        2);
+
+        assertThat(BillingHistory.derive(List.of(refolded, announcedFirst)).current().tier())
+                .isEqualTo(Tier.PRO);
+        assertThat(BillingHistory.derive(List.of(announcedFirst, refolded)).current().tier())
+                .isEqualTo(Tier.PRO);
     }
 
     @Test

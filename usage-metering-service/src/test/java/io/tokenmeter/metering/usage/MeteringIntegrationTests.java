@@ -584,6 +584,7 @@ class MeteringIntegrationTests {
                 .setPaymentFailed(false)
                 .setUpdatedAt(at)
                 .setLastStripeEventCreated(at)
+                .setVersion(at.toEpochMilli())
                 .build();
     }
 

@@ -326,7 +326,8 @@ class ThresholdAnnouncementIntegrationTests {
                                                         Optional.of(start),
                                                         Optional.of(end),
                                                         start,
-                                                        start));
+                                                        start,
+                                                        start.toEpochMilli()));
                                         start = end;
                                     }
                                     return List.copyOf(states);
@@ -350,7 +351,8 @@ class ThresholdAnnouncementIntegrationTests {
                                                         Optional.empty(),
                                                         Optional.empty(),
                                                         at,
-                                                        at);
+                                                        at,
+                                                        at.toEpochMilli());
                                             })
                                     .injectNull(0.3);
                     Arbitrary<List<SessionUsage>> sessions =

@@ -36,15 +36,16 @@ class JdbcStatusReadModel implements StatusReadModel {
     private static final String UPSERT_SUBSCRIPTION =
             """
             INSERT INTO subscription_state AS s (user_id, tier, status, period_start, period_end,
-                payment_failed, updated_at, last_stripe_event_created)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                payment_failed, updated_at, last_stripe_event_created, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (user_id) DO UPDATE SET
                 tier = excluded.tier, status = excluded.status,
                 period_start = excluded.period_start, period_end = excluded.period_end,
                 payment_failed = excluded.payment_failed, updated_at = excluded.updated_at,
-                last_stripe_event_created = excluded.last_stripe_event_created
-            WHERE (excluded.last_stripe_event_created, excluded.updated_at)
-                >= (s.last_stripe_event_created, s.updated_at)
+                last_stripe_event_created = excluded.last_stripe_event_created,
+                version = excluded.version
+            WHERE (excluded.version, excluded.last_stripe_event_created, excluded.updated_at)
+                >= (s.version, s.last_stripe_event_created, s.updated_at)
             """;
 
     /**
@@ -77,7 +78,7 @@ class JdbcStatusReadModel implements StatusReadModel {
     private static final String LOAD =
             """
             SELECT s.tier, s.status, s.period_start, s.period_end, s.payment_failed,
-                   s.updated_at, s.last_stripe_event_created,
+                   s.updated_at, s.last_stripe_event_created, s.version,
                    u.tier AS u_tier, u.period_start AS u_period_start,
                    u.period_end AS u_period_end, u.tokens_used, u.updated_at AS u_updated_at
             FROM (SELECT ?::text AS user_id) k
@@ -113,6 +114,7 @@ class JdbcStatusReadModel implements StatusReadModel {
                             8,
                             timestamp(s.lastStripeEventCreated()),
                             Types.TIMESTAMP_WITH_TIMEZONE);
+                    ps.setLong(9, s.version());
                 });
         Set<String> users = new LinkedHashSet<>();
         for (SubscriptionSnapshot snapshot : snapshots) {
@@ -211,7 +213,8 @@ class JdbcStatusReadModel implements StatusReadModel {
                 instant(rs, "period_end"),
                 rs.getBoolean("payment_failed"),
                 instant(rs, "updated_at"),
-                instant(rs, "last_stripe_event_created"));
+                instant(rs, "last_stripe_event_created"),
+                rs.getLong("version"));
     }
 
     private static UsageSnapshot usage(String userId, ResultSet rs) throws SQLException {

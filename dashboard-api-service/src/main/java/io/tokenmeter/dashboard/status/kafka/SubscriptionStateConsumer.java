@@ -42,6 +42,7 @@ class SubscriptionStateConsumer {
                 state.getPeriodEnd(),
                 state.getPaymentFailed(),
                 state.getUpdatedAt(),
-                state.getLastStripeEventCreated());
+                state.getLastStripeEventCreated(),
+                state.getVersion());
     }
 }

@@ -8,15 +8,27 @@ import io.tokenmeter.subscription.state.UserSubscription;
 import io.tokenmeter.subscription.state.UserSubscriptions;
 import java.time.Instant;
 import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 @Component
 class JpaUserSubscriptions implements UserSubscriptions {
 
-    private final UserSubscriptionRepository repository;
+    /**
+     * The published version: the rebuild epoch (milliseconds from 2020, good until 2089) in the
+     * high 41 bits, the row's version (4,194,303 changes per user) in the low 22.
+     */
+    private static final int ROW_VERSION_BITS = 22;
 
-    JpaUserSubscriptions(UserSubscriptionRepository repository) {
+    private static final long MAX_ROW_VERSION = (1L << ROW_VERSION_BITS) - 1;
+
+    private final UserSubscriptionRepository repository;
+    private final JdbcClient jdbc;
+    private volatile Long rebuildEpoch;
+
+    JpaUserSubscriptions(UserSubscriptionRepository repository, JdbcClient jdbc) {
         this.repository = repository;
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -25,7 +37,7 @@ class JpaUserSubscriptions implements UserSubscriptions {
     }
 
     @Override
-    public void save(UserSubscription state, Instant updatedAt) {
+    public long save(UserSubscription state, Instant updatedAt) {
         UserSubscriptionEntity row =
                 repository
                         .findById(state.userId())
@@ -43,7 +55,25 @@ class JpaUserSubscriptions implements UserSubscriptions {
         row.lastFactKind = last == null ? null : last.kind().name();
         row.lastFactEventId = last == null ? null : last.eventId();
         row.updatedAt = updatedAt;
-        repository.save(row);
+        // Flushed now so that the row's version (optimistic lock) is the one published with it.
+        long rowVersion = repository.saveAndFlush(row).version;
+        if (rowVersion > MAX_ROW_VERSION) {
+            throw new IllegalStateException(
+                    "subscription of " + state.userId() + " changed more than 2^22 times");
+        }
+        return (rebuildEpoch() << ROW_VERSION_BITS) | rowVersion;
+    }
+
+    /**
+     * Fixed for the life of the schema: a full replay drops the schema and the service restarts.
+     */
+    private long rebuildEpoch() {
+        Long epoch = rebuildEpoch;
+        if (epoch == null) {
+            epoch = jdbc.sql("SELECT epoch_millis FROM rebuild_epoch").query(Long.class).single();
+            rebuildEpoch = epoch;
+        }
+        return epoch;
     }
 
     private static UserSubscription state(UserSubscriptionEntity row) {

@@ -28,9 +28,10 @@ class SubscriptionStateOutbox implements SubscriptionChanges {
     }
 
     @Override
-    public void changed(UserSubscription state, Instant updatedAt) {
+    public void changed(UserSubscription state, Instant updatedAt, long version) {
         byte[] payload =
-                serializer.serialize(Topics.SUBSCRIPTION_STATE.name(), record(state, updatedAt));
+                serializer.serialize(
+                        Topics.SUBSCRIPTION_STATE.name(), record(state, updatedAt, version));
         jdbc.sql(
                         "INSERT INTO subscription_state_outbox"
                                 + " (user_id, payload, created_at, trace_parent)"
@@ -39,7 +40,7 @@ class SubscriptionStateOutbox implements SubscriptionChanges {
                 .update();
     }
 
-    static SubscriptionState record(UserSubscription state, Instant updatedAt) {
+    static SubscriptionState record(UserSubscription state, Instant updatedAt, long version) {
         return SubscriptionState.newBuilder()
                 .setUserId(state.userId())
                 .setTier(state.tier().name())
@@ -52,6 +53,7 @@ class SubscriptionStateOutbox implements SubscriptionChanges {
                 .setUpdatedAt(updatedAt)
                 .setLastStripeEventCreated(
                         state.lastEventCreated() == null ? Instant.EPOCH : state.lastEventCreated())
+                .setVersion(version)
                 .build();
     }
 }

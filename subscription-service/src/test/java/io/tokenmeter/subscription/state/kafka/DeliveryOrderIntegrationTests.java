@@ -56,31 +56,48 @@ class DeliveryOrderIntegrationTests {
         }
     }
 
-    @Property(tries = 5, shrinking = ShrinkingMode.OFF)
+    /**
+     * Several users' lifecycles in one shuffled delivery: each ends in its in-order state, and the
+     * states published for it have strictly growing versions, the highest being that state.
+     */
+    @Property(tries = 25, shrinking = ShrinkingMode.OFF)
     void anyDeliveryOrderWithDuplicatesThroughTheBrokerEndsInTheInOrderState(
-            @ForAll("lifecycles") List<Action> actions, @ForAll Random random) {
-        String user = "u_" + UUID.randomUUID().toString().substring(0, 8);
-        Lifecycle lifecycle = Lifecycles.build(user, actions);
-        UserSubscription expected = new InMemoryBook().deliver(lifecycle.events()).state(user);
+            @ForAll("severalLifecycles") List<List<Action>> users, @ForAll Random random) {
+        List<Lifecycle> lifecycles = new ArrayList<>();
+        List<StripeFact> all = new ArrayList<>();
+        for (List<Action> actions : users) {
+            String user = "u_" + UUID.randomUUID().toString().substring(0, 8);
+            Lifecycle lifecycle = Lifecycles.build(user, actions);
+            lifecycles.add(lifecycle);
+            all.addAll(lifecycle.events());
+        }
 
-        send(Lifecycles.shuffledWithDuplicates(lifecycle.events(), random), random);
+        send(Lifecycles.shuffledWithDuplicates(all, random), random);
 
         SubscriptionBook book = live.bean(SubscriptionBook.class);
-        await().untilAsserted(() -> assertThat(book.of(user)).isEqualTo(expected));
-        await().pollInterval(Duration.ofMillis(250))
-                .untilAsserted(
-                        () -> {
-                            assertThat(PublishedStates.latest(user)).isPresent();
-                            SubscriptionState published = PublishedStates.latest(user).get();
-                            assertThat(published.getTier()).isEqualTo(expected.tier().name());
-                            assertThat(published.getStatus()).isEqualTo(expected.status());
-                            assertThat(published.getPaymentFailed())
-                                    .isEqualTo(expected.paymentFailed());
-                            assertThat(published.getStripeSubscriptionId())
-                                    .isEqualTo(expected.subscriptionId());
-                            assertThat(published.getLastStripeEventCreated())
-                                    .isEqualTo(expected.lastEventCreated());
-                        });
+        for (Lifecycle lifecycle : lifecycles) {
+            String user = lifecycle.userId();
+            UserSubscription expected = new InMemoryBook().deliver(lifecycle.events()).state(user);
+            await().untilAsserted(() -> assertThat(book.of(user)).isEqualTo(expected));
+            await().pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(
+                            () -> {
+                                List<SubscriptionState> states = PublishedStates.of(user);
+                                assertThat(states).isNotEmpty();
+                                assertThat(states.stream().map(SubscriptionState::getVersion))
+                                        .isSorted()
+                                        .doesNotHaveDuplicates();
+                                assertPublishes(expected, states.get(states.size() - 1));
+                            });
+        }
+    }
+
+    private static void assertPublishes(UserSubscription expected, SubscriptionState published) {
+        assertThat(published.getTier()).isEqualTo(expected.tier().name());
+        assertThat(published.getStatus()).isEqualTo(expected.status());
+        assertThat(published.getPaymentFailed()).isEqualTo(expected.paymentFailed());
+        assertThat(published.getStripeSubscriptionId()).isEqualTo(expected.subscriptionId());
+        assertThat(published.getLastStripeEventCreated()).isEqualTo(expected.lastEventCreated());
     }
 
     @Example
@@ -121,9 +138,17 @@ class DeliveryOrderIntegrationTests {
             awaitOutboxDrained(replay);
             for (int i = 0; i < lifecycles.size(); i++) {
                 List<SubscriptionState> before = livePublished.get(i);
-                List<SubscriptionState> after =
-                        withoutUpdatedAt(PublishedStates.of(lifecycles.get(i).userId()));
-                assertThat(after.subList(before.size(), after.size()))
+                List<SubscriptionState> published = PublishedStates.of(lifecycles.get(i).userId());
+                long highestBefore = published.get(before.size() - 1).getVersion();
+                List<SubscriptionState> rebuilt =
+                        published.subList(before.size(), published.size());
+                assertThat(rebuilt.get(0).getVersion())
+                        .as("a rebuilt service's versions continue above the live ones")
+                        .isGreaterThan(highestBefore);
+                assertThat(rebuilt.stream().map(SubscriptionState::getVersion))
+                        .isSorted()
+                        .doesNotHaveDuplicates();
+                assertThat(withoutUpdatedAt(rebuilt))
                         .as("states the replay published for %s", lifecycles.get(i).userId())
                         .isEqualTo(before);
             }
@@ -131,8 +156,8 @@ class DeliveryOrderIntegrationTests {
     }
 
     @Provide
-    Arbitrary<List<Action>> lifecycles() {
-        return Lifecycles.actions(10);
+    Arbitrary<List<List<Action>>> severalLifecycles() {
+        return Lifecycles.actions(10).list().ofMinSize(1).ofMaxSize(6);
     }
 
     private static List<Action> replayActions(Random random) {
@@ -163,9 +188,15 @@ class DeliveryOrderIntegrationTests {
                                         .isZero());
     }
 
+    /** The states without what differs between a service and its rebuild: times and versions. */
     private static List<SubscriptionState> withoutUpdatedAt(List<SubscriptionState> states) {
         return states.stream()
-                .map(s -> SubscriptionState.newBuilder(s).setUpdatedAt(Instant.EPOCH).build())
+                .map(
+                        s ->
+                                SubscriptionState.newBuilder(s)
+                                        .setUpdatedAt(Instant.EPOCH)
+                                        .setVersion(0)
+                                        .build())
                 .toList();
     }
 

@@ -368,8 +368,8 @@ public class JdbcUsageStore implements UsageStore {
         jdbc.execute("lock table usage_total in exclusive mode");
         return jdbc.update(
                         "insert into subscription_change (user_id, tier, status, period_start,"
-                                + " period_end, stripe_event_created, updated_at)"
-                                + " values (?, ?, ?, ?, ?, ?, ?)"
+                                + " period_end, stripe_event_created, updated_at, version)"
+                                + " values (?, ?, ?, ?, ?, ?, ?, ?)"
                                 + " on conflict on constraint subscription_change_distinct"
                                 + " do nothing",
                         change.userId(),
@@ -378,7 +378,8 @@ public class JdbcUsageStore implements UsageStore {
                         timestamp(change.periodStart()),
                         timestamp(change.periodEnd()),
                         timestamp(change.stripeEventCreated()),
-                        timestamp(change.updatedAt()))
+                        timestamp(change.updatedAt()),
+                        change.version())
                 == 1;
     }
 
@@ -394,7 +395,8 @@ public class JdbcUsageStore implements UsageStore {
                                 instant(rs, "period_start"),
                                 instant(rs, "period_end"),
                                 instant(rs, "stripe_event_created").orElseThrow(),
-                                instant(rs, "updated_at").orElseThrow()),
+                                instant(rs, "updated_at").orElseThrow(),
+                                rs.getLong("version")),
                 userId);
     }
 

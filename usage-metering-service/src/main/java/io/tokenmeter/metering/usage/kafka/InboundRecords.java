@@ -84,7 +84,8 @@ public final class InboundRecords {
                     Optional.ofNullable(state.getPeriodStart()),
                     Optional.ofNullable(state.getPeriodEnd()),
                     state.getLastStripeEventCreated(),
-                    state.getUpdatedAt());
+                    state.getUpdatedAt(),
+                    state.getVersion());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRecordException("invalid SubscriptionState: " + e.getMessage());
         }
