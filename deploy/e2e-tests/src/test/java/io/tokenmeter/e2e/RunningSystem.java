@@ -73,6 +73,7 @@ final class RunningSystem implements AutoCloseable {
 
     /** {@link #start(Class)} with the services' JVM options (benchmarks use production's). */
     static RunningSystem start(Class<?> owner, List<String> jvmOptions) throws Exception {
+        ServiceJars.requireUpToDate(ROOT);
         TestDatabase database = TestInfrastructure.createDatabase(owner);
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("KAFKA_BOOTSTRAP_SERVERS", TestInfrastructure.kafkaBootstrapServers());
