@@ -2,9 +2,11 @@ package io.tokenmeter.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
 import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestKafka;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -42,9 +44,15 @@ class DashboardApiApplicationIntegrationTests {
     @Test
     void createsItsTopicsWithTheCataloguesSettings() {
         assertThat(TestKafka.describeTopics())
-                .containsKeys(
-                        "billing.subscription-state.v1.DLT",
-                        "billing.usage-state.v1.DLT",
-                        "billing.session-cost.v1.DLT");
+                .containsAllEntriesOf(
+                        TestKafka.catalogued(
+                                List.of(
+                                        Topics.SUBSCRIPTION_STATE,
+                                        Topics.USAGE_STATE,
+                                        Topics.SESSION_COST),
+                                List.of(
+                                        Topics.SUBSCRIPTION_STATE,
+                                        Topics.USAGE_STATE,
+                                        Topics.SESSION_COST)));
     }
 }

@@ -6,6 +6,7 @@ import static io.tokenmeter.dashboard.States.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
 import io.tokenmeter.testsupport.TestHttp;
@@ -39,6 +40,7 @@ class DatabaseOutageIntegrationTests {
     @Autowired JdbcTemplate jdbc;
     @Autowired JsonMapper json;
     @Autowired KafkaListenerEndpointRegistry registry;
+    @Autowired MeterRegistry meters;
 
     @Test
     void appliesWhatWasPublishedWhileTheDatabaseWasDownAndDeadLettersOnlyTheBadRecord()
@@ -54,6 +56,7 @@ class DatabaseOutageIntegrationTests {
         publish(usage(user, "FREE", null, 20));
         // Undecodable, behind a good state: once the database is back, it fails the batch.
         TestKafka.send(Topics.USAGE_STATE.name(), user, new byte[] {1, 2, 3});
+        double retriesBefore = retries();
         TestInfrastructure.whileDatabaseIsDown(
                 database,
                 () -> {
@@ -72,6 +75,9 @@ class DatabaseOutageIntegrationTests {
                     listener.start();
                     // Longer than three retries 200 ms apart, each waiting 500 ms for a connection.
                     Thread.sleep(4_000);
+                    assertThat(retries())
+                            .as("deliveries retried while the database was down")
+                            .isGreaterThan(retriesBefore);
                 });
 
         await().untilAsserted(() -> assertThat(tokensUsed(user)).isEqualTo(20));
@@ -87,6 +93,10 @@ class DatabaseOutageIntegrationTests {
                                                 record ->
                                                         assertThat(record.value())
                                                                 .containsExactly(1, 2, 3)));
+    }
+
+    double retries() {
+        return meters.counter("tokenmeter.kafka.database.unavailable.retries").count();
     }
 
     long tokensUsed(String user) {

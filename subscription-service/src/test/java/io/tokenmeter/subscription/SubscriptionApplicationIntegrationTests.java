@@ -2,9 +2,11 @@ package io.tokenmeter.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
 import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestKafka;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -46,6 +48,9 @@ class SubscriptionApplicationIntegrationTests {
     @Test
     void createsItsTopicsWithTheCataloguesSettings() {
         assertThat(TestKafka.describeTopics())
-                .containsKeys("billing.subscription-state.v1", "stripe.webhook-events.v1.DLT");
+                .containsAllEntriesOf(
+                        TestKafka.catalogued(
+                                List.of(Topics.SUBSCRIPTION_STATE, Topics.STRIPE_WEBHOOK_EVENTS),
+                                List.of(Topics.STRIPE_WEBHOOK_EVENTS)));
     }
 }

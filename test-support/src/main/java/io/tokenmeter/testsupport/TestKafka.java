@@ -99,6 +99,32 @@ public final class TestKafka {
     /** What the broker says of a topic. */
     public record TopicDescription(String name, int partitions, Map<String, String> configs) {}
 
+    /**
+     * What the broker must say of each of {@code topics} and of the dead-letter topics of {@code
+     * consumed}: the catalogue's partitions and configs, exactly.
+     */
+    public static Map<String, TopicDescription> catalogued(
+            List<Topic<?>> topics, List<Topic<?>> consumed) {
+        Map<String, TopicDescription> expected = new java.util.TreeMap<>();
+        for (Topic<?> topic : topics) {
+            expected.put(
+                    topic.name(),
+                    new TopicDescription(
+                            topic.name(),
+                            topic.partitions(),
+                            new java.util.TreeMap<>(topic.configs())));
+        }
+        for (Topic<?> topic : consumed) {
+            expected.put(
+                    topic.deadLetterTopic(),
+                    new TopicDescription(
+                            topic.deadLetterTopic(),
+                            topic.partitions(),
+                            new java.util.TreeMap<>(topic.deadLetterConfigs())));
+        }
+        return expected;
+    }
+
     /** Sends an Avro record (or raw bytes) and waits for the broker's acknowledgement. */
     public static void send(Topic<?> topic, String key, Object value) {
         send(topic.name(), key, value);

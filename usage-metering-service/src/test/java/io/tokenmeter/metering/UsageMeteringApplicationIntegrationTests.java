@@ -2,9 +2,11 @@ package io.tokenmeter.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
 import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestKafka;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -42,11 +44,14 @@ class UsageMeteringApplicationIntegrationTests {
     @Test
     void createsItsTopicsWithTheCataloguesSettings() {
         assertThat(TestKafka.describeTopics())
-                .containsKeys(
-                        "billing.usage-state.v1",
-                        "billing.session-cost.v1",
-                        "billing.usage-threshold.v1",
-                        "grading.session-completed.v1.DLT",
-                        "billing.subscription-state.v1.DLT");
+                .containsAllEntriesOf(
+                        TestKafka.catalogued(
+                                List.of(
+                                        Topics.USAGE_STATE,
+                                        Topics.SESSION_COST,
+                                        Topics.USAGE_THRESHOLD,
+                                        Topics.SESSION_COMPLETED,
+                                        Topics.SUBSCRIPTION_STATE),
+                                List.of(Topics.SESSION_COMPLETED, Topics.SUBSCRIPTION_STATE)));
     }
 }

@@ -2,9 +2,11 @@ package io.tokenmeter.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
 import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestKafka;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -43,6 +45,8 @@ class WebhookIngressApplicationIntegrationTests {
 
     @Test
     void createsItsTopicsWithTheCataloguesSettings() {
-        assertThat(TestKafka.describeTopics()).containsKeys("stripe.webhook-events.v1");
+        assertThat(TestKafka.describeTopics())
+                .containsAllEntriesOf(
+                        TestKafka.catalogued(List.of(Topics.STRIPE_WEBHOOK_EVENTS), List.of()));
     }
 }

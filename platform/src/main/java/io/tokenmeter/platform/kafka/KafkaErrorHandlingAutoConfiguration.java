@@ -1,8 +1,10 @@
 package io.tokenmeter.platform.kafka;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
@@ -13,6 +15,7 @@ import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.CommonDelegatingErrorHandler;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RetryListener;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -66,9 +69,19 @@ public class KafkaErrorHandlingAutoConfiguration {
         return new DeadLetters(template, registry);
     }
 
+    /**
+     * Deliveries retried because the database was unavailable: the consumer lag says a partition
+     * waits, this says why.
+     */
+    public static Counter databaseUnavailableRetries(MeterRegistry registry) {
+        return Counter.builder("tokenmeter.kafka.database.unavailable.retries")
+                .description("Deliveries retried because the database was unavailable")
+                .register(registry);
+    }
+
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
-    CommonErrorHandler kafkaErrorHandler(DeadLetters deadLetters) {
+    CommonErrorHandler kafkaErrorHandler(DeadLetters deadLetters, MeterRegistry registry) {
         DefaultErrorHandler recordFailures = new DefaultErrorHandler(deadLetters, RETRIES);
         recordFailures.addNotRetryableExceptions(InvalidRecordException.class);
         DefaultErrorHandler outages =
@@ -78,6 +91,7 @@ public class KafkaErrorHandlingAutoConfiguration {
         // Retries only while the database stays unavailable. A retry that fails for another
         // reason (it is back, and a record is bad) ends them: see deliverAgain.
         outages.defaultFalse();
+        outages.setRetryListeners(counting(databaseUnavailableRetries(registry)));
         DATABASE_UNAVAILABLE.forEach(outages::addRetryableExceptions);
         // Picks by the listener's own exception (the cause of the container's
         // ListenerExecutionFailedException). Not by the whole cause chain: spring-kafka's traversal
@@ -85,6 +99,22 @@ public class KafkaErrorHandlingAutoConfiguration {
         CommonDelegatingErrorHandler handler = new CommonDelegatingErrorHandler(recordFailures);
         DATABASE_UNAVAILABLE.forEach(type -> handler.addDelegate(type, outages));
         return handler;
+    }
+
+    private static RetryListener counting(Counter retries) {
+        return new RetryListener() {
+            @Override
+            public void failedDelivery(
+                    ConsumerRecord<?, ?> record, Exception failure, int attempt) {
+                retries.increment();
+            }
+
+            @Override
+            public void failedDelivery(
+                    ConsumerRecords<?, ?> records, Exception failure, int attempt) {
+                retries.increment();
+            }
+        };
     }
 
     /**

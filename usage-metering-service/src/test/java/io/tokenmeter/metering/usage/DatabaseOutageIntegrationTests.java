@@ -4,6 +4,7 @@ import static io.tokenmeter.testsupport.SessionCompletedBuilder.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.events.SessionCost;
 import io.tokenmeter.events.UsageState;
 import io.tokenmeter.schemas.Topics;
@@ -39,6 +40,11 @@ class DatabaseOutageIntegrationTests {
 
     @LocalServerPort int port;
     @Autowired JdbcTemplate jdbc;
+    @Autowired MeterRegistry meters;
+
+    double retries() {
+        return meters.counter("tokenmeter.kafka.database.unavailable.retries").count();
+    }
 
     final String user = "u_" + UUID.randomUUID();
 
@@ -48,6 +54,7 @@ class DatabaseOutageIntegrationTests {
         await().untilAsserted(() -> assertThat(tokensUsed()).isEqualTo(100));
         String database = jdbc.queryForObject("SELECT current_database()", String.class);
 
+        double retriesBefore = retries();
         TestInfrastructure.whileDatabaseIsDown(
                 database,
                 () -> {
@@ -57,6 +64,9 @@ class DatabaseOutageIntegrationTests {
                     send("during-" + user, 200);
                     send("during-" + user, 200);
                     Thread.sleep(4_000);
+                    assertThat(retries())
+                            .as("batches delivered again while the database was down")
+                            .isGreaterThan(retriesBefore);
                 });
 
         await().untilAsserted(() -> assertThat(tokensUsed()).isEqualTo(300));

@@ -4,6 +4,8 @@ import static io.tokenmeter.testsupport.SessionCompletedBuilder.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.events.SessionCompleted;
 import io.tokenmeter.events.SessionCost;
 import io.tokenmeter.events.SubscriptionState;
@@ -67,6 +69,7 @@ class MeteringIntegrationTests {
     @Autowired UsageStore store;
     @Autowired PlatformTransactionManager transactionManager;
     @Autowired Pricer pricer;
+    @Autowired MeterRegistry meters;
 
     final String user = "u_" + UUID.randomUUID();
 
@@ -97,6 +100,7 @@ class MeteringIntegrationTests {
 
     @Test
     void publishesTheSessionsCostWithItsBreakdown() {
+        double unknownBefore = counted("tokenmeter.pricing.unknown.model.phases");
         sendSession(
                 session("cost-" + user)
                         .user(user)
@@ -116,6 +120,9 @@ class MeteringIntegrationTests {
         assertThat(cost.getCostBreakdown().getCompletionCostUsd()).isEqualTo("0.007000");
         assertThat(cost.getCostBreakdown().getTotalCostUsd()).isEqualTo("0.015125");
         assertThat(cost.getCostBreakdown().getCachedSavingsUsd()).isEqualTo("0.000625");
+        assertThat(counted("tokenmeter.pricing.unknown.model.phases") - unknownBefore)
+                .as("phases priced with an unknown model")
+                .isEqualTo(1.0);
         assertThat(new TestHttp(port).get("/actuator/prometheus").body())
                 .contains("tokenmeter_pricing_unknown_model_phases_total");
     }
@@ -526,6 +533,7 @@ class MeteringIntegrationTests {
 
     @Test
     void answersForAUserNobodyHasHeardOfAsFreeWithNothingUsed() {
+        double allowedBefore = counted("tokenmeter.quota.decisions", "allowed", "true");
         JsonNode quota = quota(user);
 
         assertThat(quota.get("user_id").asString()).isEqualTo(user);
@@ -534,12 +542,20 @@ class MeteringIntegrationTests {
         assertThat(quota.get("limit").asLong()).isEqualTo(100_000);
         assertThat(quota.get("remaining_tokens").asLong()).isEqualTo(100_000);
         assertThat(quota.get("allowed").asBoolean()).isTrue();
-        assertThat(quota.has("period_end")).isTrue();
+        assertThat(quota.get("period_start").isNull()).isTrue();
+        assertThat(quota.get("period_end").isNull()).isTrue();
+        assertThat(counted("tokenmeter.quota.decisions", "allowed", "true") - allowedBefore)
+                .isEqualTo(1.0);
         assertThat(new TestHttp(port).get("/actuator/prometheus").body())
                 .contains("tokenmeter_quota_decisions_total{allowed=\"true\"");
     }
 
     // --- helpers
+
+    /** The count of a counter (summed over tag values not given), 0 before its first increment. */
+    double counted(String name, String... tags) {
+        return meters.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
+    }
 
     JsonNode quota(String userId) {
         var response = new TestHttp(port).get("/api/usage/" + userId, TOKEN);

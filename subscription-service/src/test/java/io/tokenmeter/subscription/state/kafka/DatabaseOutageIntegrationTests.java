@@ -3,6 +3,7 @@ package io.tokenmeter.subscription.state.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
 import io.tokenmeter.subscription.state.SubscriptionBook;
@@ -33,6 +34,7 @@ class DatabaseOutageIntegrationTests {
 
     @Autowired SubscriptionBook book;
     @Autowired JdbcTemplate jdbc;
+    @Autowired MeterRegistry meters;
 
     @Test
     void appliesAStripeEventThatArrivedWhileTheDatabaseWasDown() throws Exception {
@@ -44,6 +46,7 @@ class DatabaseOutageIntegrationTests {
                                         .isEqualTo("cus_a_" + run));
         String database = jdbc.queryForObject("SELECT current_database()", String.class);
 
+        double retriesBefore = retries();
         TestInfrastructure.whileDatabaseIsDown(
                 database,
                 () -> {
@@ -52,6 +55,9 @@ class DatabaseOutageIntegrationTests {
                                     "evt_b_" + run, T0, "u_b_" + run, "cus_b_" + run, null));
                     // Longer than three retries 200 ms apart, each waiting 500 ms for a connection.
                     Thread.sleep(4_000);
+                    assertThat(retries())
+                            .as("deliveries retried while the database was down")
+                            .isGreaterThan(retriesBefore);
                 });
 
         // The pool needs a moment to connect again: until then, reading fails too.
@@ -62,6 +68,10 @@ class DatabaseOutageIntegrationTests {
                                         .isEqualTo("cus_b_" + run));
         assertThat(TestKafka.readAllRaw(Topics.STRIPE_WEBHOOK_EVENTS.deadLetterTopic()))
                 .noneSatisfy(record -> assertThat(record.key()).isEqualTo("cus_b_" + run));
+    }
+
+    private double retries() {
+        return meters.counter("tokenmeter.kafka.database.unavailable.retries").count();
     }
 
     private static void send(CheckoutCompleted fact) {

@@ -1,5 +1,6 @@
 package io.tokenmeter.metering.usage.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.metering.usage.UsageStore;
 import io.tokenmeter.platform.kafka.KafkaErrorHandlingAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
@@ -7,7 +8,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 
 /**
  * The listener container of {@code grading.session-completed.v1}: Boot's settings, plus a Kafka
@@ -24,7 +24,8 @@ class SessionCompletedKafkaConfiguration {
             ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
             ConsumerFactory<Object, Object> consumerFactory,
             MeteredBatchTransactions transactions,
-            UsageStore usageStore) {
+            UsageStore usageStore,
+            MeterRegistry registry) {
         ConcurrentKafkaListenerContainerFactory<Object, Object> factory =
                 new ConcurrentKafkaListenerContainerFactory<>();
         configurer.configure(factory, consumerFactory);
@@ -37,11 +38,9 @@ class SessionCompletedKafkaConfiguration {
         // again after each back-off, until it goes through. Whatever about one record would fail
         // every delivery is refused before, as invalid (SessionCompletedConsumer).
         factory.setAfterRollbackProcessor(
-                new DefaultAfterRollbackProcessor<>(
-                        transactions.deadLetters(),
-                        KafkaErrorHandlingAutoConfiguration.untilTheDatabaseAnswers(),
-                        transactions.template(),
-                        true));
+                new CountingAfterRollbackProcessor(
+                        transactions,
+                        KafkaErrorHandlingAutoConfiguration.databaseUnavailableRetries(registry)));
         return factory;
     }
 }
