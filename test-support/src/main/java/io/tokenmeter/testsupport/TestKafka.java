@@ -96,6 +96,42 @@ public final class TestKafka {
         }
     }
 
+    /**
+     * Whether consumer group {@code group} has committed, on every partition of {@code topics}, the
+     * end of what was published there: it consumed everything, and (for a transactional listener)
+     * what it announced with it is visible.
+     */
+    public static boolean groupCaughtUp(String group, List<Topic<?>> topics) {
+        try (Admin admin = Admin.create(adminConfig())) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+                    latest = new java.util.HashMap<>();
+            for (Topic<?> topic : topics) {
+                for (int p = 0; p < topic.partitions(); p++) {
+                    latest.put(
+                            new org.apache.kafka.common.TopicPartition(topic.name(), p),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest());
+                }
+            }
+            var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+            var committed =
+                    admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get(30, TimeUnit.SECONDS);
+            return ends.entrySet().stream()
+                    .allMatch(
+                            end ->
+                                    end.getValue().offset() == 0
+                                            || committed.get(end.getKey()) != null
+                                                    && committed.get(end.getKey()).offset()
+                                                            >= end.getValue().offset());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read offsets: " + e.getMessage(), e);
+        }
+    }
+
     /** What the broker says of a topic. */
     public record TopicDescription(String name, int partitions, Map<String, String> configs) {}
 

@@ -11,12 +11,9 @@ import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
 import io.tokenmeter.metering.usage.jdbc.SpringTransactions;
 import io.tokenmeter.metering.usage.kafka.MeteredBatchTransactions;
 import io.tokenmeter.metering.usage.kafka.TransactionalUsageEvents;
-import io.tokenmeter.metering.usage.outbox.OutboxRelay;
-import io.tokenmeter.metering.usage.outbox.OutboxUsageEvents;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -65,24 +62,6 @@ class MeteringConfiguration {
     }
 
     @Bean
-    OutboxRelay outboxRelay(
-            JdbcTemplate jdbc,
-            DataSource dataSource,
-            KafkaProperties kafka,
-            MeteringProperties properties,
-            MeterRegistry registry) {
-        String installation = jdbc.queryForObject("select id from installation", String.class);
-        return new OutboxRelay(
-                jdbc,
-                dataSource,
-                kafka.buildProducerProperties(),
-                "usage-metering-outbox-" + installation,
-                properties.outbox().batchSize(),
-                properties.outbox().idlePoll(),
-                registry);
-    }
-
-    @Bean
     UsageStore usageStore(JdbcTemplate jdbc) {
         return new JdbcUsageStore(jdbc);
     }
@@ -93,22 +72,16 @@ class MeteringConfiguration {
         return new MeteredBatchTransactions(kafka.buildProducerProperties(), registry);
     }
 
-    /**
-     * Metered batches announce in their listener's Kafka transaction; subscription changes (rare)
-     * through the outbox.
-     */
+    /** Every batch, of sessions or of subscription states, announces in its Kafka transaction. */
     @Bean
     UsageMeter usageMeter(
             UsageStore store,
-            JdbcTemplate jdbc,
             PlatformTransactionManager transactionManager,
-            OutboxRelay relay,
             MeteredBatchTransactions batchTransactions,
             Pricer pricer) {
         return new UsageMeter(
                 store,
                 new TransactionalUsageEvents(batchTransactions.template()),
-                new OutboxUsageEvents(jdbc, relay),
                 new SpringTransactions(new TransactionTemplate(transactionManager)),
                 pricer,
                 Clock.systemUTC());

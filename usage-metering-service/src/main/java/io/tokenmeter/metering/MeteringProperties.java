@@ -1,6 +1,5 @@
 package io.tokenmeter.metering;
 
-import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -9,11 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param apiToken bearer token callers of {@code /api/usage} present ({@code METERING_API_TOKEN})
  * @param pricingFile the model price table ({@code PRICING_FILE}); {@code classpath:} or a path
  * @param consumer how the session consumer polls
- * @param outbox how the outbox is relayed to Kafka
  */
 @ConfigurationProperties("tokenmeter.metering")
-public record MeteringProperties(
-        String apiToken, String pricingFile, Consumer consumer, Outbox outbox) {
+public record MeteringProperties(String apiToken, String pricingFile, Consumer consumer) {
 
     /**
      * @param concurrency consumer threads (at most the topic's 6 partitions)
@@ -21,10 +18,4 @@ public record MeteringProperties(
      */
     public record Consumer(
             int concurrency, int maxPollRecords, int fetchMinBytes, int fetchMaxWaitMs) {}
-
-    /**
-     * @param batchSize outbox rows per Kafka transaction
-     * @param idlePoll how often an idle relay looks for rows committed by other instances
-     */
-    public record Outbox(int batchSize, Duration idlePoll) {}
 }

@@ -142,7 +142,8 @@ class ReplayIntegrationTests {
 
         rebuildsToTheSameState("usage-metering-service", "metering");
 
-        // The rebuilt schema starts a new outbox: its records reach Kafka again, none swallowed.
+        // The rebuilt service announces what it derives again: its records reach Kafka, none
+        // swallowed.
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(sessionCostsOf(user)).isEqualTo(2 * costsBefore));
     }

@@ -1,9 +1,10 @@
 package io.tokenmeter.metering.usage;
 
 /**
- * Where a session's record was consumed: its partition and offset. It tells a redelivery of the
- * very record that counted a session (whose announcements may never have been published) from
- * another record with the same session id (a duplicate, which announces nothing).
+ * Where a session's or a subscription state's record was consumed: its position in its input. It
+ * tells a redelivery of the very record that counted a session or kept a state (whose announcements
+ * may never have been published) from another record with the same content (a duplicate, which
+ * announces nothing).
  */
 public record Delivery(int partition, long offset) {
 
@@ -12,5 +13,10 @@ public record Delivery(int partition, long offset) {
 
     public boolean known() {
         return partition >= 0;
+    }
+
+    /** An id of the record, unique within its input: what the crossings it caused are kept by. */
+    public String id() {
+        return partition + "@" + offset;
     }
 }

@@ -11,7 +11,9 @@ import java.util.Optional;
  * #NEWEST_LAST}, so that "the latest state" never depends on the order in which states arrived:
  * first by {@code version}, which the subscription service makes grow with every state it publishes
  * for the user (Stripe's times cannot order them: a re-fold can end on a newer state whose events
- * are older); states from before versions existed (0) then by the Stripe event time.
+ * are older); states from before versions existed (0) then by the Stripe event time. {@code
+ * delivery} is the record the state came in: the crossings a state causes are announced again when
+ * that very record is delivered again (see {@link UsageStore#addSubscriptionChanges}).
  */
 public record SubscriptionChange(
         String userId,
@@ -21,7 +23,30 @@ public record SubscriptionChange(
         Optional<Instant> periodEnd,
         Instant stripeEventCreated,
         Instant updatedAt,
-        long version) {
+        long version,
+        Delivery delivery) {
+
+    /** A state that came from no record (tests, tools): never announced again. */
+    public SubscriptionChange(
+            String userId,
+            Tier tier,
+            String status,
+            Optional<Instant> periodStart,
+            Optional<Instant> periodEnd,
+            Instant stripeEventCreated,
+            Instant updatedAt,
+            long version) {
+        this(
+                userId,
+                tier,
+                status,
+                periodStart,
+                periodEnd,
+                stripeEventCreated,
+                updatedAt,
+                version,
+                Delivery.NONE);
+    }
 
     /** Older first; ties broken on every field so that the order is total. */
     public static final Comparator<SubscriptionChange> NEWEST_LAST =
@@ -41,6 +66,7 @@ public record SubscriptionChange(
         status = status == null ? "" : status;
         Objects.requireNonNull(stripeEventCreated, "last_stripe_event_created");
         Objects.requireNonNull(updatedAt, "updated_at");
+        Objects.requireNonNull(delivery, "delivery");
         if (version < 0) {
             throw new IllegalArgumentException("version of " + userId + " is negative: " + version);
         }

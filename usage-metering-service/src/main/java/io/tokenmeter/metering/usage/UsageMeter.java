@@ -19,48 +19,35 @@ import java.util.TreeMap;
  *
  * <p>A batch of sessions is one transaction: sessions not yet in the ledger are counted, their
  * buckets' totals grow by one write per bucket, newly reached thresholds are recorded (by the rule
- * of {@link Thresholds}), and the resulting events are handed to {@code sessionEvents}, which
- * publishes them in the batch's Kafka transaction. Redelivered or replayed sessions find themselves
- * in the ledger and count nothing; a redelivery of the very record that counted a session, whose
- * batch's Kafka transaction may never have committed, announces that session's cost, its user's
- * usage and the crossings it caused again (see {@link UsageStore#addToLedger}).
+ * of {@link Thresholds}), and the resulting events are handed to {@code events}, which publishes
+ * them in the batch's Kafka transaction. Redelivered or replayed sessions find themselves in the
+ * ledger and count nothing; a redelivery of the very record that counted a session, whose batch's
+ * Kafka transaction may never have committed, announces that session's cost, its user's usage and
+ * the crossings it caused again (see {@link UsageStore#addToLedger}). Subscription states take the
+ * same path, with the state's record in place of the session.
  */
 public final class UsageMeter {
 
     private final UsageStore store;
-    private final UsageEvents sessionEvents;
-    private final UsageEvents stateEvents;
+    private final UsageEvents events;
     private final Transactions transactions;
     private final Pricer pricer;
     private final Clock clock;
 
     /**
-     * @param sessionEvents where metered batches announce (inside the caller's Kafka transaction)
-     * @param stateEvents where subscription changes announce (inside the database transaction)
+     * @param events where batches announce (inside the caller's Kafka transaction)
      */
-    public UsageMeter(
-            UsageStore store,
-            UsageEvents sessionEvents,
-            UsageEvents stateEvents,
-            Transactions transactions,
-            Pricer pricer,
-            Clock clock) {
-        this.store = store;
-        this.sessionEvents = sessionEvents;
-        this.stateEvents = stateEvents;
-        this.transactions = transactions;
-        this.pricer = pricer;
-        this.clock = clock;
-    }
-
-    /** One place for every announcement. */
     public UsageMeter(
             UsageStore store,
             UsageEvents events,
             Transactions transactions,
             Pricer pricer,
             Clock clock) {
-        this(store, events, events, transactions, pricer, clock);
+        this.store = store;
+        this.events = events;
+        this.transactions = transactions;
+        this.pricer = pricer;
+        this.clock = clock;
     }
 
     /** What metering one batch did. */
@@ -109,11 +96,14 @@ public final class UsageMeter {
                             new ArrayList<>(
                                     record(
                                             Thresholds.crossedByMetering(totals, usage, now),
+                                            UsageStore.Cause.SESSION,
                                             causeByUser));
                     if (!ledgered.announceAgain().isEmpty()) {
-                        crossings.addAll(store.crossingsCausedBy(ledgered.announceAgain()));
+                        crossings.addAll(
+                                store.crossingsCausedBy(
+                                        UsageStore.Cause.SESSION, ledgered.announceAgain()));
                     }
-                    sessionEvents.publish(
+                    events.publish(
                             announced.stream().map(this::price).toList(),
                             List.copyOf(usage.values()),
                             crossings,
@@ -127,51 +117,62 @@ public final class UsageMeter {
      * the affected user's usage between buckets, recomputed from the ledger, so that sessions that
      * arrived before the state that opens their period end up in it. A user left on FREE has their
      * FREE total evaluated against every threshold, so that crossings held back while they were on
-     * a paid plan are announced now.
+     * a paid plan are announced now. A redelivery of the very record that kept a state, whose
+     * batch's Kafka transaction may never have committed, announces its user's usage and the
+     * crossings it caused again (see {@link UsageStore#addSubscriptionChanges}).
      */
     public void applySubscriptionChanges(List<SubscriptionChange> changes) {
         if (changes.isEmpty()) {
             return;
         }
-        Map<String, List<SubscriptionChange>> byUser = new TreeMap<>();
-        changes.forEach(
-                change ->
-                        byUser.computeIfAbsent(change.userId(), user -> new ArrayList<>())
-                                .add(change));
         transactions.inTransaction(
                 () -> {
-                    Instant now = clock.instant();
-                    List<BucketTotal> recomputed = new ArrayList<>();
-                    Set<String> changedUsers = new LinkedHashSet<>();
-                    byUser.forEach(
-                            (user, userChanges) -> {
-                                boolean anyNew = false;
-                                for (SubscriptionChange change : userChanges) {
-                                    anyNew |= store.addSubscriptionChange(change);
-                                }
-                                if (!anyNew) {
-                                    return;
-                                }
-                                changedUsers.add(user);
-                                BillingHistory history =
-                                        BillingHistory.derive(store.subscriptionChanges(user));
-                                if (!history.segments().equals(store.segments(user))) {
-                                    recomputed.addAll(
-                                            store.replaceSegments(user, history.segments()));
-                                }
-                                store.savePlan(user, history.current());
-                            });
-                    if (!changedUsers.isEmpty()) {
-                        Map<String, UsageSnapshot> usage = store.currentUsage(changedUsers);
-                        stateEvents.publish(
-                                List.of(),
-                                List.copyOf(usage.values()),
-                                record(
-                                        Thresholds.reachedAfterStateChanges(
-                                                recomputed, usage.values(), now),
-                                        Map.of()),
-                                now);
+                    UsageStore.KeptChanges kept = store.addSubscriptionChanges(changes);
+                    if (kept.kept().isEmpty() && kept.announceAgain().isEmpty()) {
+                        return null;
                     }
+                    Instant now = clock.instant();
+                    // The first new state of each user causes its crossings: they share its fate.
+                    Map<String, String> causeByUser = new TreeMap<>();
+                    kept.kept()
+                            .forEach(
+                                    change ->
+                                            causeByUser.putIfAbsent(
+                                                    change.userId(), change.delivery().id()));
+                    List<BucketTotal> recomputed = new ArrayList<>();
+                    causeByUser
+                            .keySet()
+                            .forEach(
+                                    user -> {
+                                        BillingHistory history =
+                                                BillingHistory.derive(
+                                                        store.subscriptionChanges(user));
+                                        if (!history.segments().equals(store.segments(user))) {
+                                            recomputed.addAll(
+                                                    store.replaceSegments(
+                                                            user, history.segments()));
+                                        }
+                                        store.savePlan(user, history.current());
+                                    });
+                    Set<String> users = new LinkedHashSet<>(causeByUser.keySet());
+                    kept.announceAgain().forEach(change -> users.add(change.userId()));
+                    Map<String, UsageSnapshot> usage = store.currentUsage(users);
+                    List<ThresholdCrossing> crossings =
+                            new ArrayList<>(
+                                    record(
+                                            Thresholds.reachedAfterStateChanges(
+                                                    recomputed, usage.values(), now),
+                                            UsageStore.Cause.SUBSCRIPTION_STATE,
+                                            causeByUser));
+                    if (!kept.announceAgain().isEmpty()) {
+                        crossings.addAll(
+                                store.crossingsCausedBy(
+                                        UsageStore.Cause.SUBSCRIPTION_STATE,
+                                        kept.announceAgain().stream()
+                                                .map(change -> change.delivery().id())
+                                                .toList()));
+                    }
+                    events.publish(List.of(), List.copyOf(usage.values()), crossings, now);
                     return null;
                 });
     }
@@ -183,11 +184,15 @@ public final class UsageMeter {
 
     /**
      * Records the candidates never recorded before and returns those: the ones to announce. {@code
-     * causeByUser}: the session each user's crossings are announced again with, if any.
+     * causeByUser}: the session or state each user's crossings are announced again with, if any.
      */
     private List<ThresholdCrossing> record(
-            List<ThresholdCrossing> candidates, Map<String, String> causeByUser) {
-        return candidates.isEmpty() ? List.of() : store.recordCrossings(candidates, causeByUser);
+            List<ThresholdCrossing> candidates,
+            UsageStore.Cause cause,
+            Map<String, String> causeByUser) {
+        return candidates.isEmpty()
+                ? List.of()
+                : store.recordCrossings(candidates, cause, causeByUser);
     }
 
     PricedSession price(SessionUsage session) {

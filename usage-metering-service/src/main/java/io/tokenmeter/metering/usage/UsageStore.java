@@ -26,11 +26,23 @@ public interface UsageStore {
     record Ledgered(Set<String> counted, Set<String> announceAgain) {}
 
     /**
-     * Records that every record below these offsets (by partition) had its batch committed to
+     * Records that every record of {@code input} below these positions had its batch committed to
      * Kafka: as the consumer learns it when partitions are assigned or revoked. Never moves a mark
      * down, so that a rewind does not announce anything again.
      */
-    void deliveredBelow(Map<Integer, Long> offsets);
+    void deliveredBelow(Input input, Map<Integer, Long> positions);
+
+    /** The inputs whose records are announced again when redelivered (see {@link Delivery}). */
+    enum Input {
+        SESSIONS,
+        SUBSCRIPTION_STATES
+    }
+
+    /** What caused a crossing: a session (its id), or a subscription state (its record's id). */
+    enum Cause {
+        SESSION,
+        SUBSCRIPTION_STATE
+    }
 
     /**
      * Adds counted sessions to their buckets (the period containing each {@code completed_at} by
@@ -40,19 +52,28 @@ public interface UsageStore {
 
     /**
      * Records the crossings not recorded before and returns those: the ones to announce. {@code
-     * causeByUser}: the session whose batch announces each user's crossings, if any.
+     * causeByUser}: what announces each user's crossings, if anything (a session id, or a state's
+     * {@link Delivery#id()}).
      */
     List<ThresholdCrossing> recordCrossings(
-            List<ThresholdCrossing> reached, Map<String, String> causeByUser);
+            List<ThresholdCrossing> reached, Cause cause, Map<String, String> causeByUser);
 
-    /** The crossings recorded with one of these sessions as their cause. */
-    List<ThresholdCrossing> crossingsCausedBy(Collection<String> sessionIds);
+    /** The crossings recorded with one of these causes. */
+    List<ThresholdCrossing> crossingsCausedBy(Cause cause, Collection<String> ids);
 
     /** Usage in each user's current bucket (unknown users: FREE, 0). */
     Map<String, UsageSnapshot> currentUsage(Collection<String> userIds);
 
-    /** Keeps a subscription state; false if the very same state was kept before. */
-    boolean addSubscriptionChange(SubscriptionChange change);
+    /**
+     * Keeps the states never kept before, with the record each came in, and returns them, and the
+     * states already kept that their very record delivers again at or above its partition's mark
+     * (to announce again, as {@link #addToLedger} does for sessions). Moves the marks of {@link
+     * Input#SUBSCRIPTION_STATES} up to each partition's lowest position in the batch.
+     */
+    KeptChanges addSubscriptionChanges(List<SubscriptionChange> changes);
+
+    /** What {@link #addSubscriptionChanges} found. */
+    record KeptChanges(List<SubscriptionChange> kept, List<SubscriptionChange> announceAgain) {}
 
     List<SubscriptionChange> subscriptionChanges(String userId);
 

@@ -104,16 +104,11 @@ public final class MeteringBenchmark {
             verify(db, expected);
             double seconds = (done - start) / 1e9;
             double afterStart = (done - started) / 1e9;
-            while (count(db, "select count(*) from outbox") > 0) {
-                Thread.sleep(50);
-            }
-            double relayed = (System.nanoTime() - start) / 1e9;
             double rate = N / seconds;
             System.out.printf(
                     "service: %,d records in %.2f s from application start (%.2f s after it was"
-                            + " ready) = %,.0f events/s end to end; outbox (subscription changes"
-                            + " only) empty after %.2f s%n",
-                    N, seconds, afterStart, rate, relayed);
+                            + " ready) = %,.0f events/s end to end%n",
+                    N, seconds, afterStart, rate);
             System.out.printf("ratio service / naive: %.1fx%n", rate / naiveRate);
             verifySessionCosts(bootstrap, expected);
 
@@ -432,9 +427,16 @@ public final class MeteringBenchmark {
                                 "insert into usage_total values (?, '-infinity', 'FREE', ?) on conflict"
                                         + " (user_id, period_start) do update set tokens ="
                                         + " usage_total.tokens + excluded.tokens");
+                // The naive way to announce: a row per session in an outbox of its own.
+                db.createStatement()
+                        .execute(
+                                "create table if not exists naive_outbox (id bigserial primary key,"
+                                        + " topic text not null, message_key text not null,"
+                                        + " payload bytea not null)");
                 PreparedStatement outbox =
                         db.prepareStatement(
-                                "insert into outbox (topic, message_key, payload) values (?, ?, ?)");
+                                "insert into naive_outbox (topic, message_key, payload)"
+                                        + " values (?, ?, ?)");
                 while (seen < records) {
                     for (ConsumerRecord<String, byte[]> record :
                             consumer.poll(Duration.ofMillis(100))) {

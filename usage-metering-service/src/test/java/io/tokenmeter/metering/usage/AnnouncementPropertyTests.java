@@ -75,7 +75,7 @@ class AnnouncementPropertyTests {
         consume(records, 0, random, 0.3, visibleCosts, visibleCrossings);
         // The consumers stop (their revocation records the committed offset), an operator moves
         // the group back to 0, and they consume everything again, keeping the database.
-        store.deliveredBelow(Map.of(0, (long) records.size()));
+        store.deliveredBelow(UsageStore.Input.SESSIONS, Map.of(0, (long) records.size()));
         consume(records, 0, random, 0.0, visibleCosts, visibleCrossings);
 
         Set<String> unique = new LinkedHashSet<>();
@@ -123,7 +123,7 @@ class AnnouncementPropertyTests {
             visibleCrossings.addAll(captured.crossings);
             committed = end;
             if (random.nextInt(4) == 0) {
-                store.deliveredBelow(Map.of(0, (long) committed));
+                store.deliveredBelow(UsageStore.Input.SESSIONS, Map.of(0, (long) committed));
             }
         }
     }

@@ -59,14 +59,21 @@ public class JdbcUsageStore implements UsageStore {
             "select l.session_id from unnest(?::text[], ?::int[], ?::bigint[]) as x(s, p, o)"
                     + " join session_ledger l on l.session_id = x.s"
                     + " and l.delivered_partition = x.p and l.delivered_offset = x.o"
-                    + " left join delivery_committed c on c.partition = x.p"
+                    + " left join delivery_committed c on c.input = 'SESSIONS' and c.partition = x.p"
                     + " where x.o >= coalesce(c.below, 0)";
 
     private static final String DELIVERED_BELOW =
-            "insert into delivery_committed as c (partition, below)"
-                    + " select p, o from unnest(?::int[], ?::bigint[]) as x(p, o)"
-                    + " on conflict (partition) do update set below = excluded.below"
+            "insert into delivery_committed as c (input, partition, below)"
+                    + " select ?, p, o from unnest(?::int[], ?::bigint[]) as x(p, o)"
+                    + " on conflict (input, partition) do update set below = excluded.below"
                     + " where excluded.below > c.below";
+
+    /** A state already kept from this very record, delivered again at or above its mark. */
+    private static final String STATE_TO_ANNOUNCE_AGAIN =
+            "select exists (select 1 from subscription_change"
+                    + " where delivered_partition = ? and delivered_offset = ?)"
+                    + " and ? >= coalesce((select below from delivery_committed"
+                    + " where input = 'SUBSCRIPTION_STATES' and partition = ?), 0)";
 
     private static final String ADD_TO_TOTALS =
             "with increment as (select x.u as user_id, coalesce(s.period_start, "
@@ -105,9 +112,17 @@ public class JdbcUsageStore implements UsageStore {
                             rs.getLong("token_limit"),
                             instant(rs, "crossed_at").orElseThrow());
 
+    /** The column a crossing's cause is kept in, by its kind. */
+    private static String causeColumn(Cause cause) {
+        return switch (cause) {
+            case SESSION -> "cause_session_id";
+            case SUBSCRIPTION_STATE -> "cause_state_record";
+        };
+    }
+
     private static final String RECORD_CROSSINGS =
             "insert into usage_threshold (user_id, period_start, threshold_percent, tokens_used,"
-                    + " token_limit, crossed_at, cause_session_id)"
+                    + " token_limit, crossed_at, %s)"
                     + " select u, coalesce("
                     + millisToTimestamp("p")
                     + ", "
@@ -121,9 +136,7 @@ public class JdbcUsageStore implements UsageStore {
                     + CROSSING_COLUMNS;
 
     private static final String CROSSINGS_CAUSED_BY =
-            "select "
-                    + CROSSING_COLUMNS
-                    + " from usage_threshold where cause_session_id = any(?::text[])";
+            "select " + CROSSING_COLUMNS + " from usage_threshold where %s = any(?::text[])";
 
     private static final String CURRENT_USAGE =
             "select u.user_id, coalesce(p.tier, 'FREE') as tier, p.period_start, p.period_end,"
@@ -203,7 +216,7 @@ public class JdbcUsageStore implements UsageStore {
                 });
         Set<String> again = added.size() == n ? Set.of() : announceAgain(sessions, added);
         if (!lowest.isEmpty()) {
-            deliveredBelow(lowest);
+            deliveredBelow(Input.SESSIONS, lowest);
         }
         return new Ledgered(added, again);
     }
@@ -237,17 +250,18 @@ public class JdbcUsageStore implements UsageStore {
     }
 
     @Override
-    public void deliveredBelow(Map<Integer, Long> offsets) {
-        Integer[] partitions = offsets.keySet().toArray(Integer[]::new);
+    public void deliveredBelow(Input input, Map<Integer, Long> positions) {
+        Integer[] partitions = positions.keySet().toArray(Integer[]::new);
         Long[] below = new Long[partitions.length];
         for (int i = 0; i < partitions.length; i++) {
-            below[i] = offsets.get(partitions[i]);
+            below[i] = positions.get(partitions[i]);
         }
         jdbc.update(
                 connection -> {
                     PreparedStatement statement = connection.prepareStatement(DELIVERED_BELOW);
-                    statement.setArray(1, Sql.ints(connection, partitions));
-                    statement.setArray(2, Sql.longs(connection, below));
+                    statement.setString(1, input.name());
+                    statement.setArray(2, Sql.ints(connection, partitions));
+                    statement.setArray(3, Sql.longs(connection, below));
                     return statement;
                 });
     }
@@ -277,7 +291,7 @@ public class JdbcUsageStore implements UsageStore {
 
     @Override
     public List<ThresholdCrossing> recordCrossings(
-            List<ThresholdCrossing> reached, Map<String, String> causeByUser) {
+            List<ThresholdCrossing> reached, Cause cause, Map<String, String> causeByUser) {
         int n = reached.size();
         String[] users = new String[n];
         Long[] periods = new Long[n];
@@ -300,7 +314,8 @@ public class JdbcUsageStore implements UsageStore {
                 jdbc.query(
                         connection -> {
                             PreparedStatement statement =
-                                    connection.prepareStatement(RECORD_CROSSINGS);
+                                    connection.prepareStatement(
+                                            String.format(RECORD_CROSSINGS, causeColumn(cause)));
                             statement.setArray(1, Sql.texts(connection, users));
                             statement.setArray(2, Sql.longs(connection, periods));
                             statement.setArray(3, Sql.ints(connection, percents));
@@ -315,13 +330,14 @@ public class JdbcUsageStore implements UsageStore {
     }
 
     @Override
-    public List<ThresholdCrossing> crossingsCausedBy(Collection<String> sessionIds) {
-        String[] ids = sessionIds.toArray(String[]::new);
+    public List<ThresholdCrossing> crossingsCausedBy(Cause cause, Collection<String> causes) {
+        String[] ids = causes.toArray(String[]::new);
         return inAnnouncementOrder(
                 jdbc.query(
                         connection -> {
                             PreparedStatement statement =
-                                    connection.prepareStatement(CROSSINGS_CAUSED_BY);
+                                    connection.prepareStatement(
+                                            String.format(CROSSINGS_CAUSED_BY, causeColumn(cause)));
                             statement.setArray(1, Sql.texts(connection, ids));
                             return statement;
                         },
@@ -364,23 +380,54 @@ public class JdbcUsageStore implements UsageStore {
     }
 
     @Override
-    public boolean addSubscriptionChange(SubscriptionChange change) {
+    public KeptChanges addSubscriptionChanges(List<SubscriptionChange> changes) {
         jdbc.execute("lock table usage_total in exclusive mode");
-        return jdbc.update(
-                        "insert into subscription_change (user_id, tier, status, period_start,"
-                                + " period_end, stripe_event_created, updated_at, version)"
-                                + " values (?, ?, ?, ?, ?, ?, ?, ?)"
-                                + " on conflict on constraint subscription_change_distinct"
-                                + " do nothing",
-                        change.userId(),
-                        change.tier().name(),
-                        change.status(),
-                        timestamp(change.periodStart()),
-                        timestamp(change.periodEnd()),
-                        timestamp(change.stripeEventCreated()),
-                        timestamp(change.updatedAt()),
-                        change.version())
-                == 1;
+        List<SubscriptionChange> kept = new ArrayList<>();
+        List<SubscriptionChange> again = new ArrayList<>();
+        Map<Integer, Long> lowest = new HashMap<>();
+        for (SubscriptionChange change : changes) {
+            Delivery delivery = change.delivery();
+            Integer partition = delivery.known() ? delivery.partition() : null;
+            Long offset = delivery.known() ? delivery.offset() : null;
+            int inserted =
+                    jdbc.update(
+                            "insert into subscription_change (user_id, tier, status, period_start,"
+                                    + " period_end, stripe_event_created, updated_at, version,"
+                                    + " delivered_partition, delivered_offset)"
+                                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                    + " on conflict on constraint subscription_change_distinct"
+                                    + " do nothing",
+                            change.userId(),
+                            change.tier().name(),
+                            change.status(),
+                            timestamp(change.periodStart()),
+                            timestamp(change.periodEnd()),
+                            timestamp(change.stripeEventCreated()),
+                            timestamp(change.updatedAt()),
+                            change.version(),
+                            partition,
+                            offset);
+            if (inserted == 1) {
+                kept.add(change);
+            } else if (delivery.known()
+                    && Boolean.TRUE.equals(
+                            jdbc.queryForObject(
+                                    STATE_TO_ANNOUNCE_AGAIN,
+                                    Boolean.class,
+                                    partition,
+                                    offset,
+                                    offset,
+                                    partition))) {
+                again.add(change);
+            }
+            if (delivery.known()) {
+                lowest.merge(partition, offset, Math::min);
+            }
+        }
+        if (!lowest.isEmpty()) {
+            deliveredBelow(Input.SUBSCRIPTION_STATES, lowest);
+        }
+        return new KeptChanges(kept, again);
     }
 
     @Override

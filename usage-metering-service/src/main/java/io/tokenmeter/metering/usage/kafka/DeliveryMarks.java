@@ -4,6 +4,7 @@ import io.tokenmeter.metering.usage.UsageStore;
 import io.tokenmeter.schemas.Topics;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -43,6 +44,12 @@ class DeliveryMarks implements ConsumerAwareRebalanceListener {
                         return thread;
                     });
 
+    /** The store's name for each input topic. */
+    static final Map<String, UsageStore.Input> INPUTS =
+            Map.of(
+                    Topics.SESSION_COMPLETED.name(), UsageStore.Input.SESSIONS,
+                    Topics.SUBSCRIPTION_STATE.name(), UsageStore.Input.SUBSCRIPTION_STATES);
+
     private final UsageStore store;
 
     DeliveryMarks(UsageStore store) {
@@ -66,19 +73,20 @@ class DeliveryMarks implements ConsumerAwareRebalanceListener {
             return;
         }
         try {
-            Map<Integer, Long> below = new HashMap<>();
+            Map<UsageStore.Input, Map<Integer, Long>> below = new EnumMap<>(UsageStore.Input.class);
             consumer.committed(new HashSet<>(partitions), COMMITTED_TIMEOUT)
                     .forEach(
                             (partition, committed) -> {
-                                if (committed != null
-                                        && partition
-                                                .topic()
-                                                .equals(Topics.SESSION_COMPLETED.name())) {
-                                    below.put(partition.partition(), committed.offset());
+                                UsageStore.Input input = INPUTS.get(partition.topic());
+                                if (committed != null && input != null) {
+                                    below.computeIfAbsent(input, i -> new HashMap<>())
+                                            .put(partition.partition(), committed.offset());
                                 }
                             });
-            if (!below.isEmpty()) {
-                CompletableFuture.runAsync(() -> store.deliveredBelow(below), WRITER)
+            for (var input : below.entrySet()) {
+                CompletableFuture.runAsync(
+                                () -> store.deliveredBelow(input.getKey(), input.getValue()),
+                                WRITER)
                         .get(COMMITTED_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {

@@ -71,7 +71,7 @@ public final class InboundRecords {
                 : new String(header.value(), StandardCharsets.US_ASCII);
     }
 
-    static SubscriptionChange subscriptionChange(ConsumerRecord<String, Object> record) {
+    public static SubscriptionChange subscriptionChange(ConsumerRecord<String, Object> record) {
         if (!(decoded(record) instanceof SubscriptionState state)) {
             throw new InvalidRecordException(
                     "expected SubscriptionState, got " + record.value().getClass().getSimpleName());
@@ -85,7 +85,8 @@ public final class InboundRecords {
                     Optional.ofNullable(state.getPeriodEnd()),
                     state.getLastStripeEventCreated(),
                     state.getUpdatedAt(),
-                    state.getVersion());
+                    state.getVersion(),
+                    new Delivery(record.partition(), record.offset()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRecordException("invalid SubscriptionState: " + e.getMessage());
         }

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Consumes {@code grading.session-completed.v1} a poll batch at a time, each batch in a Kafka
- * transaction of its own ({@link SessionCompletedKafkaConfiguration}): one metering transaction in
+ * transaction of its own ({@link TransactionalListenerConfiguration}): one metering transaction in
  * the database, then the batch's costs, usage states and threshold crossings are sent, and the
  * container commits them with the batch's offsets. A crash anywhere before that commit delivers the
  * batch again; its sessions are in the ledger, and it announces again what the lost transaction
@@ -55,7 +55,7 @@ class SessionCompletedConsumer {
     @KafkaListener(
             id = "session-completed",
             idIsGroup = false,
-            containerFactory = SessionCompletedKafkaConfiguration.CONTAINER_FACTORY,
+            containerFactory = TransactionalListenerConfiguration.CONTAINER_FACTORY,
             topics = "#{T(io.tokenmeter.schemas.Topics).SESSION_COMPLETED.name()}",
             batch = "true",
             concurrency = "${tokenmeter.metering.consumer.concurrency}",

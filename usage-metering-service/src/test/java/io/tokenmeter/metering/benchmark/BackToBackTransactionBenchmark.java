@@ -1,6 +1,6 @@
 package io.tokenmeter.metering.benchmark;
 
-import io.tokenmeter.metering.usage.outbox.OutboxRelay;
+import io.tokenmeter.metering.usage.kafka.MeteredBatchTransactions;
 import io.tokenmeter.testsupport.TestInfrastructure;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,18 +21,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * What one outbox-relay transaction costs when transactions follow each other with no pause, as
- * they do under load: a few records over six partitions, the relay's progress as a transactional
- * offset commit, then the commit — with the producer's default {@code retry.backoff.ms} (the naive
- * baseline) and with the relay's 5 ms. Not a test (surefire's includes do not match {@code
- * *Benchmark}); run it with
+ * What one Kafka transaction costs when transactions follow each other with no pause, as metered
+ * batches do under load: a few records over six partitions, progress as a transactional offset
+ * commit, then the commit — with the producer's default {@code retry.backoff.ms} (the naive
+ * baseline) and with the metering producer's 5 ms. Not a test (surefire's includes do not match
+ * {@code *Benchmark}); run it with
  *
  * <pre>
- * ./mvnw -B -o -pl usage-metering-service test -Dtest=RelayTransactionBenchmark \
+ * ./mvnw -B -o -pl usage-metering-service test -Dtest=BackToBackTransactionBenchmark \
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  */
-class RelayTransactionBenchmark {
+class BackToBackTransactionBenchmark {
 
     static final int TRANSACTIONS = Integer.getInteger("bench.transactions", 100);
     static final int WARMUP = 20;
@@ -53,10 +53,12 @@ class RelayTransactionBenchmark {
             naive = report("default retry.backoff.ms (100)", bootstrap, topic, null);
             relay =
                     report(
-                            "relay's retry.backoff.ms (" + OutboxRelay.RETRY_BACKOFF_MS + ")",
+                            "metering's retry.backoff.ms ("
+                                    + MeteredBatchTransactions.RETRY_BACKOFF_MS
+                                    + ")",
                             bootstrap,
                             topic,
-                            OutboxRelay.RETRY_BACKOFF_MS);
+                            MeteredBatchTransactions.RETRY_BACKOFF_MS);
         }
         System.out.printf("ratio default / relay (p50 per transaction): %.1fx%n", naive / relay);
     }

@@ -10,17 +10,19 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 
 /**
- * The listener container of {@code grading.session-completed.v1}: Boot's settings, plus a Kafka
- * transaction per batch. A batch that fails (the database or the broker unreachable, say) is rolled
- * back and delivered again, 200 ms doubling to 5 s apart, until it goes through.
+ * The listener containers of metering's inputs ({@code grading.session-completed.v1} and {@code
+ * billing.subscription-state.v1}): Boot's settings, plus a Kafka transaction per batch, in which
+ * the batch's announcements and its offsets commit together. A batch that fails (the database or
+ * the broker unreachable, say) is rolled back and delivered again, 200 ms doubling to 5 s apart,
+ * until it goes through.
  */
 @Configuration(proxyBeanMethods = false)
-class SessionCompletedKafkaConfiguration {
+class TransactionalListenerConfiguration {
 
-    static final String CONTAINER_FACTORY = "sessionCompletedContainerFactory";
+    static final String CONTAINER_FACTORY = "transactionalContainerFactory";
 
     @Bean(CONTAINER_FACTORY)
-    ConcurrentKafkaListenerContainerFactory<Object, Object> sessionCompletedContainerFactory(
+    ConcurrentKafkaListenerContainerFactory<Object, Object> transactionalContainerFactory(
             ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
             ConsumerFactory<Object, Object> consumerFactory,
             MeteredBatchTransactions transactions,
