@@ -6,17 +6,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The payloads of the notifications by which instances tell each other whose status changed.
  *
- * <p>A payload is a JSON array of user ids written in ASCII only: every character outside printable
- * ASCII is a {@code \\uXXXX} escape. So any string survives (newlines, quotes, commas, lone
- * surrogates), and a payload's length in characters is its length in bytes whatever the server's
- * encoding. A batch's users go into as few payloads as fit under PostgreSQL's limit (a payload must
- * be shorter than 8000 bytes). A user id too long for any payload is announced as {@value
- * #EVERYONE}: every instance then drops all its cached answers, which is rare and always correct.
+ * <p>A payload is a JSON array of user ids written in ASCII only: Jackson escapes every character
+ * outside ASCII ({@code ESCAPE_NON_ASCII}) and every control character as {@code \\uXXXX}. So any
+ * string survives (newlines, quotes, commas, lone surrogates), and a payload's length in characters
+ * is its length in bytes whatever the server's encoding. A batch's users go into as few payloads as
+ * fit under PostgreSQL's limit (a payload must be shorter than 8000 bytes). A user id too long for
+ * any payload is announced as {@value #EVERYONE}: every instance then drops all its cached answers,
+ * which is rare and always correct.
  */
 final class ChangeNotices {
 
@@ -26,8 +28,8 @@ final class ChangeNotices {
     /** The payload meaning "anyone may have changed". */
     static final String EVERYONE = "*";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     private ChangeNotices() {}
 
@@ -35,14 +37,12 @@ final class ChangeNotices {
     static List<String> payloads(Collection<String> userIds) {
         List<String> payloads = new ArrayList<>();
         StringBuilder payload = new StringBuilder();
-        StringBuilder quoted = new StringBuilder();
         for (String userId : userIds) {
             // Every character takes at least one byte: no need to escape what cannot fit.
             if (userId.length() + 4 > MAX_PAYLOAD_BYTES) {
                 return List.of(EVERYONE);
             }
-            quoted.setLength(0);
-            quote(userId, quoted);
+            String quoted = JSON.writeValueAsString(userId);
             if (quoted.length() + 2 > MAX_PAYLOAD_BYTES) {
                 return List.of(EVERYONE);
             }
@@ -88,24 +88,5 @@ final class ChangeNotices {
             users.add(id);
         }
         return users;
-    }
-
-    private static void quote(String value, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c >= 0x20 && c < 0x7f) {
-                out.append(c);
-            } else {
-                out.append("\\u")
-                        .append(HEX[c >> 12 & 0xf])
-                        .append(HEX[c >> 8 & 0xf])
-                        .append(HEX[c >> 4 & 0xf])
-                        .append(HEX[c & 0xf]);
-            }
-        }
-        out.append('"');
     }
 }

@@ -45,7 +45,7 @@ class ChangeNoticesTests {
         List<String> payloads = ChangeNotices.payloads(ODD_IDS);
 
         assertThat(payloads).hasSize(1);
-        assertThat(payloads.get(0)).matches("[\\x20-\\x7e]*");
+        assertThat(payloads.get(0)).matches("[\\x20-\\x7f]*");
         assertThat(ChangeNotices.users(payloads.get(0))).containsExactlyElementsOf(ODD_IDS);
         assertThat(ChangeNotices.meansEveryone(payloads.get(0))).isFalse();
     }
@@ -121,7 +121,7 @@ class ChangeNoticesTests {
         List<String> payloads = ChangeNotices.payloads(users);
 
         for (String payload : payloads) {
-            assertThat(payload).matches("[\\x20-\\x7e]*");
+            assertThat(payload).matches("[\\x20-\\x7f]*");
             assertThat(payload.length()).isLessThanOrEqualTo(MAX_PAYLOAD_BYTES);
         }
         assertThat(decoded(payloads)).containsExactlyElementsOf(new LinkedHashSet<>(users));
