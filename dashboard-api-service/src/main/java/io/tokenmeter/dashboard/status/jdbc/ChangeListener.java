@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Hears the status changes every instance announces ({@link ChangeNotifier}), its own included, and
@@ -53,8 +55,12 @@ class ChangeListener implements SmartLifecycle {
     /** How long any statement may wait for the server's answer before the connection is lost. */
     private static final int NETWORK_TIMEOUT_MILLIS = 5_000;
 
-    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-    private static final Duration LAST_RETRY = Duration.ofSeconds(5);
+    /** 100 ms doubling to 5 s, for as long as it takes. */
+    private static ExponentialBackOff retries() {
+        ExponentialBackOff backOff = new ExponentialBackOff(100, 2.0);
+        backOff.setMaxInterval(5_000);
+        return backOff;
+    }
 
     private final HikariDataSource pool;
     private final String channel;
@@ -170,7 +176,7 @@ class ChangeListener implements SmartLifecycle {
 
     private void run(Connection connected) {
         Connection connection = connected;
-        Duration retry = FIRST_RETRY;
+        BackOffExecution retry = retries().start();
         while (running) {
             try {
                 if (connection == null) {
@@ -181,18 +187,14 @@ class ChangeListener implements SmartLifecycle {
                                     + " answer",
                             channel);
                 }
-                retry = FIRST_RETRY;
+                retry = retries().start();
                 receive(connection);
             } catch (SQLException | RuntimeException e) {
                 close(connection);
                 connection = null;
                 if (running) {
                     failed(e);
-                    pause(retry);
-                    retry = retry.multipliedBy(2);
-                    if (retry.compareTo(LAST_RETRY) > 0) {
-                        retry = LAST_RETRY;
-                    }
+                    pause(Duration.ofMillis(retry.nextBackOff()));
                 }
             }
         }

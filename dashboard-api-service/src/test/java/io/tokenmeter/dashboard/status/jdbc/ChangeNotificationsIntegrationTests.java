@@ -164,10 +164,10 @@ class ChangeNotificationsIntegrationTests {
     @Test
     void aBatchAnnouncedInSeveralFullPayloadsReachesTheOtherInstance() {
         // About 2 KB each as stored (under the index's limit); escaped, the first two fill one
-        // payload exactly: 3 brackets and separator, 2 + 14 + 6,000 quoted, then 2 + 27 + the rest.
+        // payload exactly: 3 brackets and separator, 2 + 14 + 6,000 quoted, then 2 + 23 + the rest.
         String wide = newUser() + "é".repeat(1_000);
         String odd = newUser() + "\n\"odd\"";
-        String fill = odd + "x".repeat(ChangeNotices.MAX_PAYLOAD_BYTES - 3 - 6_016 - 2 - 27);
+        String fill = odd + "x".repeat(ChangeNotices.MAX_PAYLOAD_BYTES - 3 - 6_016 - 2 - 23);
         String next = newUser() + " 😀";
         List<String> payloads = ChangeNotices.payloads(List.of(wide, fill, next));
         assertThat(payloads).hasSize(2);
