@@ -1,27 +1,16 @@
 package io.tokenmeter.subscription;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
-import org.springframework.context.annotation.Configuration;
+import com.tngtech.archunit.junit.ArchTests;
+import io.tokenmeter.testsupport.architecture.ServiceShape;
 
-/** The subscription core is plain Java: adapters depend on it, never the reverse. */
+/** This service has the shape every service has ({@link ServiceShape}). */
 @AnalyzeClasses(
         packages = "io.tokenmeter.subscription",
         importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTests {
 
-    @ArchTest
-    static final ArchRule coreImportsOnlyJavaAndTheCore =
-            classes()
-                    .that()
-                    .resideInAPackage("io.tokenmeter.subscription.state")
-                    .and()
-                    .areNotAnnotatedWith(Configuration.class)
-                    .should()
-                    .onlyDependOnClassesThat()
-                    .resideInAnyPackage("java..", "io.tokenmeter.subscription.state");
+    @ArchTest static final ArchTests shape = ArchTests.in(ServiceShape.class);
 }

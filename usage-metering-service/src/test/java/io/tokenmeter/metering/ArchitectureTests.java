@@ -1,28 +1,16 @@
 package io.tokenmeter.metering;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.junit.ArchTests;
+import io.tokenmeter.testsupport.architecture.ServiceShape;
 
-/** The metering core (usage, pricing) is plain Java: adapters depend on it, never the reverse. */
+/** This service has the shape every service has ({@link ServiceShape}). */
 @AnalyzeClasses(
         packages = "io.tokenmeter.metering",
         importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTests {
 
-    @ArchTest
-    static final ArchRule coreImportsOnlyJavaAndTheCore =
-            classes()
-                    .that()
-                    .resideInAnyPackage(
-                            "io.tokenmeter.metering.usage", "io.tokenmeter.metering.pricing")
-                    .should()
-                    .onlyDependOnClassesThat()
-                    .resideInAnyPackage(
-                            "java..",
-                            "io.tokenmeter.metering.usage",
-                            "io.tokenmeter.metering.pricing");
+    @ArchTest static final ArchTests shape = ArchTests.in(ServiceShape.class);
 }

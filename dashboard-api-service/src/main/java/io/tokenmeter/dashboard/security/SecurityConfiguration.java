@@ -1,6 +1,6 @@
 package io.tokenmeter.dashboard.security;
 
-import io.tokenmeter.dashboard.DashboardProperties;
+import io.tokenmeter.dashboard.config.DashboardProperties;
 import io.tokenmeter.platform.security.ProblemAuthenticationEntryPoint;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;

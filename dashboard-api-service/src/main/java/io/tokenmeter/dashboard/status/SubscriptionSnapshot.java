@@ -1,5 +1,6 @@
 package io.tokenmeter.dashboard.status;
 
+import io.tokenmeter.schemas.Tier;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package io.tokenmeter.dashboard.status;
 
+import io.tokenmeter.schemas.Tier;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -11,7 +12,8 @@ import java.util.Objects;
  * (FREE is one-shot: after a downgrade the user is again counted against it).
  *
  * <p>Within a bucket the newer snapshot has the later {@code updatedAt}, then the higher count
- * (usage within a period only grows).
+ * (usage within a period only grows). {@code limit} is the one the metering service reported with
+ * it, 0 when unknown (rows stored before the read model kept it).
  */
 public record UsageSnapshot(
         String userId,
@@ -19,7 +21,19 @@ public record UsageSnapshot(
         Instant periodStart,
         Instant periodEnd,
         long tokensUsed,
-        Instant updatedAt) {
+        Instant updatedAt,
+        long limit) {
+
+    /** A state reported with its tier's limit. */
+    public UsageSnapshot(
+            String userId,
+            Tier tier,
+            Instant periodStart,
+            Instant periodEnd,
+            long tokensUsed,
+            Instant updatedAt) {
+        this(userId, tier, periodStart, periodEnd, tokensUsed, updatedAt, tier.limit());
+    }
 
     /** The bucket key of the FREE allowance. */
     public static final String FREE_BUCKET = "free";
@@ -30,6 +44,9 @@ public record UsageSnapshot(
         Objects.requireNonNull(updatedAt, "updatedAt");
         if (tokensUsed < 0) {
             throw new IllegalArgumentException("tokens_used is negative: " + tokensUsed);
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit is negative: " + limit);
         }
         if (tier != Tier.FREE && periodStart == null) {
             throw new IllegalArgumentException("a " + tier + " usage state has no period_start");

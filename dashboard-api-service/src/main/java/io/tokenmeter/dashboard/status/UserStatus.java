@@ -1,5 +1,6 @@
 package io.tokenmeter.dashboard.status;
 
+import io.tokenmeter.schemas.Tier;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -48,7 +49,11 @@ public record UserStatus(
                 state.usage().stream().filter(u -> u.bucket().equals(bucket)).findFirst();
 
         long used = usage.map(UsageSnapshot::tokensUsed).orElse(0L);
-        long limit = tier.limit();
+        // The limit metering counted against, when it reported one for this tier; else the tier's.
+        long limit =
+                usage.filter(u -> u.tier() == tier && u.limit() > 0)
+                        .map(UsageSnapshot::limit)
+                        .orElse(tier.limit());
         Instant asOf =
                 latest(
                         subscription.map(SubscriptionSnapshot::updatedAt),
@@ -62,7 +67,7 @@ public record UserStatus(
                 limit,
                 Math.max(0, limit - used),
                 percent(used, limit),
-                tier.resetsEachPeriod(),
+                tier.paid(),
                 paid ? subscription.get().periodStart() : null,
                 paid ? subscription.get().periodEnd() : null,
                 subscription.map(SubscriptionSnapshot::paymentFailed).orElse(false),

@@ -2,6 +2,7 @@ package io.tokenmeter.dashboard.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmeter.schemas.Tier;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +60,35 @@ class UserStatusTests {
                         new UserStatus(
                                 "u_1", Tier.PRO, "active", 1_234_567, 6_000_000, 4_765_433, 20.58,
                                 true, NOVEMBER, DECEMBER, false, usageAt));
+    }
+
+    @Test
+    void answersWithTheLimitMeteringReportedAndTheTiersWhenItReportedNone() {
+        Instant usageAt = Instant.parse("2026-11-20T10:00:00Z");
+        UsageSnapshot reported =
+                new UsageSnapshot("u_1", Tier.PRO, NOVEMBER, null, 3_500_000, usageAt, 7_000_000);
+        UsageSnapshot unknownLimit =
+                new UsageSnapshot("u_1", Tier.PRO, NOVEMBER, null, 3_500_000, usageAt, 0);
+
+        UserStatus withReported =
+                UserStatus.of(
+                        "u_1",
+                        new StoredState(
+                                Optional.of(subscription(Tier.PRO, NOVEMBER, DECEMBER)),
+                                List.of(reported)),
+                        NOW);
+        UserStatus withoutLimit =
+                UserStatus.of(
+                        "u_1",
+                        new StoredState(
+                                Optional.of(subscription(Tier.PRO, NOVEMBER, DECEMBER)),
+                                List.of(unknownLimit)),
+                        NOW);
+
+        assertThat(withReported.monthlyLimit()).isEqualTo(7_000_000);
+        assertThat(withReported.remainingTokens()).isEqualTo(3_500_000);
+        assertThat(withReported.usagePercent()).isEqualTo(50.0);
+        assertThat(withoutLimit.monthlyLimit()).isEqualTo(6_000_000);
     }
 
     @Test

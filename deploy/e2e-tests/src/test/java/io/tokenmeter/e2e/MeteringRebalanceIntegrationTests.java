@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,7 +75,13 @@ class MeteringRebalanceIntegrationTests {
                         () ->
                                 producedSoFar
                                         >= Math.min(stream.size(), joinedAt + stream.size() / 8));
-        second.kill();
+        try {
+            // The rebalance happened: the second instance metered part of the stream.
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(sessionsCounted(second)).isPositive());
+        } finally {
+            second.kill();
+        }
         producing.get();
 
         TestHttp metering = new TestHttp(system.port("usage-metering-service"));
@@ -91,6 +99,18 @@ class MeteringRebalanceIntegrationTests {
                                         .isEqualTo(user.getValue());
                             }
                         });
+    }
+
+    /** What an instance's {@code tokenmeter_metering_sessions_total{outcome="counted"}} says. */
+    private static double sessionsCounted(ServiceProcess instance) {
+        String metrics =
+                new TestHttp(instance.definition().port()).get("/actuator/prometheus").body();
+        Matcher counted =
+                Pattern.compile(
+                                "^tokenmeter_metering_sessions_total\\{[^}]*outcome=\"counted\"[^}]*\\} (\\S+)$",
+                                Pattern.MULTILINE)
+                        .matcher(metrics);
+        return counted.find() ? Double.parseDouble(counted.group(1)) : 0;
     }
 
     private static volatile int producedSoFar;

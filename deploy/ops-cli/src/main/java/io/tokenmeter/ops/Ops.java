@@ -1,12 +1,24 @@
 package io.tokenmeter.ops;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
 
 /**
- * The operators' command line (docs/runbook.md):
+ * The operators' command line (docs/runbook.md), parsed by picocli: {@code ops --help} and {@code
+ * ops <command> --help} describe every command, {@code ops generate-completion} prints a bash/zsh
+ * completion script.
  *
  * <pre>
  * ops topics check
@@ -20,13 +32,39 @@ import java.util.Map;
  * earliest} also needs {@code DATABASE_URL}, {@code DATABASE_USER}, {@code DATABASE_PASSWORD}. Exit
  * status: 0 done, 1 refused or drift found, 2 bad usage.
  */
+@Command(
+        name = "ops",
+        mixinStandardHelpOptions = true,
+        description =
+                "tokenmeter's operators' tool: topics, dead letters, replays (docs/runbook.md).",
+        subcommands = {
+            Ops.TopicsCommand.class,
+            Ops.DltCommand.class,
+            Ops.ReplayCommand.class,
+            AutoComplete.GenerateCompletion.class
+        },
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:done", "1:refused, or drift found", "2:bad usage"})
 public final class Ops {
 
     public static final int OK = 0;
     static final int REFUSED = 1;
     static final int USAGE = 2;
 
-    private Ops() {}
+    @Option(
+            names = "--bootstrap",
+            scope = ScopeType.INHERIT,
+            paramLabel = "<host:port>",
+            description = "the broker (default: $KAFKA_BOOTSTRAP_SERVERS, else localhost:9092)")
+    String bootstrap;
+
+    private final Map<String, String> environment;
+    private final PrintStream out;
+
+    private Ops(Map<String, String> environment, PrintStream out) {
+        this.environment = environment;
+        this.out = out;
+    }
 
     public static void main(String[] args) {
         System.exit(run(Arrays.asList(args), System.getenv(), System.out));
@@ -34,64 +72,179 @@ public final class Ops {
 
     /** Runs one command; the environment stands in for the process environment. */
     public static int run(List<String> args, Map<String, String> environment, PrintStream out) {
-        Arguments arguments;
-        try {
-            arguments = Arguments.parse(args);
-        } catch (IllegalArgumentException e) {
-            out.println("ops: " + e.getMessage());
-            out.println(USAGE_TEXT);
-            return USAGE;
-        }
-        String bootstrap =
-                arguments
-                        .option("bootstrap")
-                        .orElse(
-                                environment.getOrDefault(
-                                        "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
-        try {
-            return switch (arguments.command()) {
-                case "topics check" -> new TopicsCheck(bootstrap, out).run();
-                case "dlt list" ->
-                        new DeadLetterTool(bootstrap, out).list(arguments.required("topic"));
-                case "dlt show" ->
-                        new DeadLetterTool(bootstrap, out)
-                                .show(
-                                        arguments.required("topic"),
-                                        arguments.requiredInt("partition"),
-                                        arguments.requiredLong("offset"));
-                case "dlt redrive" -> redrive(arguments, bootstrap, out);
-                case "replay" ->
-                        new Replay(bootstrap, environment, out)
-                                .run(arguments.required("service"), arguments.required("from"));
-                default -> {
-                    out.println("ops: unknown command '" + arguments.command() + "'");
-                    out.println(USAGE_TEXT);
-                    yield USAGE;
-                }
-            };
-        } catch (IllegalArgumentException e) {
-            out.println("ops: " + e.getMessage());
-            return USAGE;
+        PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        CommandLine commandLine =
+                new CommandLine(new Ops(environment, out))
+                        .setOut(writer)
+                        .setErr(writer)
+                        .setExecutionExceptionHandler(
+                                (failure, command, parsed) -> {
+                                    if (failure instanceof IllegalArgumentException) {
+                                        out.println("ops: " + failure.getMessage());
+                                        return USAGE;
+                                    }
+                                    throw failure;
+                                });
+        return commandLine.execute(args.toArray(String[]::new));
+    }
+
+    String bootstrap() {
+        return bootstrap != null
+                ? bootstrap
+                : environment.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+    }
+
+    @Command(
+            name = "topics",
+            mixinStandardHelpOptions = true,
+            description = "The broker's topics against the catalogue.",
+            subcommands = TopicsCommand.Check.class)
+    static final class TopicsCommand {
+
+        @ParentCommand Ops ops;
+
+        @Command(
+                name = "check",
+                mixinStandardHelpOptions = true,
+                description =
+                        "Lists every drift from the catalogue (partitions, cleanup policy,"
+                                + " retention); exit status 1 when there is some.")
+        static final class Check implements Callable<Integer> {
+
+            @ParentCommand TopicsCommand topics;
+
+            @Override
+            public Integer call() {
+                return new TopicsCheck(topics.ops.bootstrap(), topics.ops.out).run();
+            }
         }
     }
 
-    private static int redrive(Arguments arguments, String bootstrap, PrintStream out) {
-        DeadLetterTool tool = new DeadLetterTool(bootstrap, out);
-        String topic = arguments.required("topic");
-        if (arguments.flag("all")) {
-            return tool.redriveAll(topic);
+    @Command(
+            name = "dlt",
+            mixinStandardHelpOptions = true,
+            description = "Dead-letter topics: list, show and redrive their records.",
+            subcommands = {
+                DltCommand.ListLetters.class,
+                DltCommand.Show.class,
+                DltCommand.Redrive.class
+            })
+    static final class DltCommand {
+
+        @ParentCommand Ops ops;
+
+        DeadLetterTool tool() {
+            return new DeadLetterTool(ops.bootstrap(), ops.out);
         }
-        return tool.redrive(
-                topic, arguments.requiredInt("partition"), arguments.requiredLong("offset"));
+
+        @Command(
+                name = "list",
+                mixinStandardHelpOptions = true,
+                description = "One line per dead letter of a topic.")
+        static final class ListLetters implements Callable<Integer> {
+
+            @ParentCommand DltCommand dlt;
+
+            @Option(names = "--topic", required = true, description = "the source topic")
+            String topic;
+
+            @Override
+            public Integer call() {
+                return dlt.tool().list(topic);
+            }
+        }
+
+        @Command(
+                name = "show",
+                mixinStandardHelpOptions = true,
+                description = "One dead letter: its headers and its record, decoded if it can be.")
+        static final class Show implements Callable<Integer> {
+
+            @ParentCommand DltCommand dlt;
+
+            @Option(names = "--topic", required = true, description = "the source topic")
+            String topic;
+
+            @Option(names = "--partition", required = true)
+            int partition;
+
+            @Option(names = "--offset", required = true)
+            long offset;
+
+            @Override
+            public Integer call() {
+                return dlt.tool().show(topic, partition, offset);
+            }
+        }
+
+        @Command(
+                name = "redrive",
+                mixinStandardHelpOptions = true,
+                description = "Sends dead letters back to their source topic.")
+        static final class Redrive implements Callable<Integer> {
+
+            @ParentCommand DltCommand dlt;
+
+            @Option(names = "--topic", required = true, description = "the source topic")
+            String topic;
+
+            @ArgGroup(multiplicity = "1")
+            Which which;
+
+            static final class Which {
+                @ArgGroup(exclusive = false)
+                One one;
+
+                @Option(names = "--all", required = true, description = "every dead letter")
+                boolean all;
+            }
+
+            static final class One {
+                @Option(names = "--partition", required = true)
+                int partition;
+
+                @Option(names = "--offset", required = true)
+                long offset;
+            }
+
+            @Override
+            public Integer call() {
+                return which.all
+                        ? dlt.tool().redriveAll(topic)
+                        : dlt.tool().redrive(topic, which.one.partition, which.one.offset);
+            }
+        }
     }
 
-    static final String USAGE_TEXT =
-            """
-            usage:
-              ops topics check
-              ops dlt list     --topic <topic>
-              ops dlt show     --topic <topic> --partition <p> --offset <o>
-              ops dlt redrive  --topic <topic> (--partition <p> --offset <o> | --all)
-              ops replay       --service <subscription-service|usage-metering-service|dashboard-api-service> --from earliest|<ISO-8601 time>
-            options: --bootstrap <host:port> (default $KAFKA_BOOTSTRAP_SERVERS or localhost:9092)""";
+    @Command(
+            name = "replay",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Rebuilds a stopped service's state from its input topics: --from earliest"
+                            + " drops its schema and rewinds its group; --from <time> rewinds to"
+                            + " that instant and keeps the state.")
+    static final class ReplayCommand implements Callable<Integer> {
+
+        @ParentCommand Ops ops;
+
+        @Option(
+                names = "--service",
+                required = true,
+                paramLabel = "<service>",
+                description =
+                        "subscription-service, usage-metering-service or dashboard-api-service")
+        String service;
+
+        @Option(
+                names = "--from",
+                required = true,
+                paramLabel = "earliest|<ISO-8601 time>",
+                description = "where to replay from")
+        String from;
+
+        @Override
+        public Integer call() {
+            return new Replay(ops.bootstrap(), ops.environment, ops.out).run(service, from);
+        }
+    }
 }

@@ -208,7 +208,26 @@ class OpsIntegrationTests {
                         ops("replay", "--service", "subscription-service", "--from", "yesterday")
                                 .output())
                 .contains("ISO-8601");
-        assertThat(ops("frobnicate").output()).contains("usage:");
+        Result unknown = ops("frobnicate");
+        assertThat(unknown.status()).isEqualTo(Ops.USAGE);
+        assertThat(unknown.output()).contains("Unmatched argument at index 0: 'frobnicate'");
+        Result nothing = ops();
+        assertThat(nothing.status()).isEqualTo(Ops.USAGE);
+        assertThat(nothing.output()).contains("Usage: ops");
+        Result incomplete = ops("dlt", "show", "--topic", "t");
+        assertThat(incomplete.status()).isEqualTo(Ops.USAGE);
+        assertThat(incomplete.output()).contains("Missing required options");
+        assertThat(ops("dlt", "redrive", "--topic", "t").output())
+                .contains("Missing required argument");
+    }
+
+    @Test
+    void describesEveryCommandAndPrintsACompletionScript() {
+        Result help = ops("--help");
+        assertThat(help.status()).isEqualTo(Ops.OK);
+        assertThat(help.output()).contains("topics").contains("dlt").contains("replay");
+        assertThat(ops("replay", "--help").output()).contains("--service").contains("--from");
+        assertThat(ops("generate-completion").output()).contains("complete -F");
     }
 
     private record Result(int status, String output) {}

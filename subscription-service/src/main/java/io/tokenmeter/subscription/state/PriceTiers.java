@@ -1,5 +1,6 @@
 package io.tokenmeter.subscription.state;
 
+import io.tokenmeter.schemas.Tier;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;

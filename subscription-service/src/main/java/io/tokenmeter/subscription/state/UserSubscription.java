@@ -1,5 +1,6 @@
 package io.tokenmeter.subscription.state;
 
+import io.tokenmeter.schemas.Tier;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.tokenmeter.subscription.state;
 
+import io.tokenmeter.schemas.Tier;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,5 +1,6 @@
 package io.tokenmeter.subscription.state;
 
+import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
 import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
 import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;

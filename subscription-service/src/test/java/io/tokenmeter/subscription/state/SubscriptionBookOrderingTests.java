@@ -2,6 +2,7 @@ package io.tokenmeter.subscription.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.state.Lifecycles.Action;
 import io.tokenmeter.subscription.state.Lifecycles.Lifecycle;
 import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;

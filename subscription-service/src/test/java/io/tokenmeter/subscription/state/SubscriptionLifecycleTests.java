@@ -2,6 +2,7 @@ package io.tokenmeter.subscription.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
 import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
 import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;

@@ -1,6 +1,6 @@
 package io.tokenmeter.metering.security;
 
-import io.tokenmeter.metering.MeteringProperties;
+import io.tokenmeter.metering.config.MeteringProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;

@@ -1,5 +1,6 @@
 package io.tokenmeter.metering.usage;
 
+import io.tokenmeter.schemas.Tier;
 import java.time.Instant;
 import java.util.Optional;
 

@@ -2,6 +2,7 @@ package io.tokenmeter.metering.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmeter.schemas.Tier;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

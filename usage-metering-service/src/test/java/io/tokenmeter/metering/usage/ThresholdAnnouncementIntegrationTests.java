@@ -3,6 +3,7 @@ package io.tokenmeter.metering.usage;
 import static net.jqwik.api.RandomDistribution.uniform;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmeter.schemas.Tier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.tokenmeter.metering.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.tokenmeter.schemas.Tier;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.tokenmeter.dashboard.sessions.web;
 
-import io.tokenmeter.dashboard.DashboardProperties;
+import io.tokenmeter.dashboard.config.DashboardProperties;
 import io.tokenmeter.dashboard.sessions.SessionHistory;
 import java.net.URI;
 import java.security.Principal;

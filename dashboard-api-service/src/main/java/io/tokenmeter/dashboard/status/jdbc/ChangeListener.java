@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tokenmeter.dashboard.DashboardProperties;
+import io.tokenmeter.dashboard.config.DashboardProperties;
 import io.tokenmeter.dashboard.status.StatusChanges;
 import java.sql.Connection;
 import java.sql.SQLException;

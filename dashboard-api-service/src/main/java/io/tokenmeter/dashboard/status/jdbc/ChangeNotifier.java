@@ -2,7 +2,7 @@ package io.tokenmeter.dashboard.status.jdbc;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tokenmeter.dashboard.DashboardProperties;
+import io.tokenmeter.dashboard.config.DashboardProperties;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

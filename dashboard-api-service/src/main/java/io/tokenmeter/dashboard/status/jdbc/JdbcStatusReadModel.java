@@ -3,8 +3,8 @@ package io.tokenmeter.dashboard.status.jdbc;
 import io.tokenmeter.dashboard.status.StatusReadModel;
 import io.tokenmeter.dashboard.status.StoredState;
 import io.tokenmeter.dashboard.status.SubscriptionSnapshot;
-import io.tokenmeter.dashboard.status.Tier;
 import io.tokenmeter.dashboard.status.UsageSnapshot;
+import io.tokenmeter.schemas.Tier;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,19 +55,21 @@ class JdbcStatusReadModel implements StatusReadModel {
     private static final String UPSERT_USAGE =
             """
             INSERT INTO usage_state AS u (user_id, bucket, tier, period_start, period_end,
-                tokens_used, updated_at)
+                tokens_used, updated_at, token_limit)
             SELECT r.user_id, r.bucket, r.tier,
                    timestamptz 'epoch' + r.period_start * interval '1 millisecond',
                    timestamptz 'epoch' + r.period_end * interval '1 millisecond',
                    r.tokens_used,
-                   timestamptz 'epoch' + r.updated_at * interval '1 millisecond'
+                   timestamptz 'epoch' + r.updated_at * interval '1 millisecond',
+                   r.token_limit
             FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
-                        ?::bigint[])
-                AS r(user_id, bucket, tier, period_start, period_end, tokens_used, updated_at)
+                        ?::bigint[], ?::bigint[])
+                AS r(user_id, bucket, tier, period_start, period_end, tokens_used, updated_at,
+                     token_limit)
             ON CONFLICT (user_id, bucket) DO UPDATE SET
                 tier = excluded.tier, period_start = excluded.period_start,
                 period_end = excluded.period_end, tokens_used = excluded.tokens_used,
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at, token_limit = excluded.token_limit
             WHERE (excluded.updated_at, excluded.tokens_used) >= (u.updated_at, u.tokens_used)
             """;
 
@@ -80,7 +82,8 @@ class JdbcStatusReadModel implements StatusReadModel {
             SELECT s.tier, s.status, s.period_start, s.period_end, s.payment_failed,
                    s.updated_at, s.last_stripe_event_created, s.version,
                    u.tier AS u_tier, u.period_start AS u_period_start,
-                   u.period_end AS u_period_end, u.tokens_used, u.updated_at AS u_updated_at
+                   u.period_end AS u_period_end, u.tokens_used, u.updated_at AS u_updated_at,
+                   u.token_limit
             FROM (SELECT ?::text AS user_id) k
             LEFT JOIN subscription_state s ON s.user_id = k.user_id
             LEFT JOIN usage_state u ON u.user_id = k.user_id
@@ -150,6 +153,7 @@ class JdbcStatusReadModel implements StatusReadModel {
         Long[] periodEnds = new Long[n];
         Long[] tokens = new Long[n];
         Long[] updatedAts = new Long[n];
+        Long[] limits = new Long[n];
         for (int i = 0; i < n; i++) {
             UsageSnapshot u = rows.get(i);
             userIds[i] = u.userId();
@@ -160,6 +164,7 @@ class JdbcStatusReadModel implements StatusReadModel {
             periodEnds[i] = millis(u.periodEnd());
             tokens[i] = u.tokensUsed();
             updatedAts[i] = u.updatedAt().toEpochMilli();
+            limits[i] = u.limit();
         }
         jdbc.execute(
                 (ConnectionCallback<Void>)
@@ -172,6 +177,7 @@ class JdbcStatusReadModel implements StatusReadModel {
                                 ps.setArray(5, connection.createArrayOf("bigint", periodEnds));
                                 ps.setArray(6, connection.createArrayOf("bigint", tokens));
                                 ps.setArray(7, connection.createArrayOf("bigint", updatedAts));
+                                ps.setArray(8, connection.createArrayOf("bigint", limits));
                                 ps.executeUpdate();
                             }
                             notifier.announce(connection, users);
@@ -207,7 +213,7 @@ class JdbcStatusReadModel implements StatusReadModel {
             throws SQLException {
         return new SubscriptionSnapshot(
                 userId,
-                Tier.named(rs.getString("tier")),
+                Tier.parse(rs.getString("tier")),
                 rs.getString("status"),
                 instant(rs, "period_start"),
                 instant(rs, "period_end"),
@@ -220,11 +226,12 @@ class JdbcStatusReadModel implements StatusReadModel {
     private static UsageSnapshot usage(String userId, ResultSet rs) throws SQLException {
         return new UsageSnapshot(
                 userId,
-                Tier.named(rs.getString("u_tier")),
+                Tier.parse(rs.getString("u_tier")),
                 instant(rs, "u_period_start"),
                 instant(rs, "u_period_end"),
                 rs.getLong("tokens_used"),
-                instant(rs, "u_updated_at"));
+                instant(rs, "u_updated_at"),
+                rs.getLong("token_limit"));
     }
 
     /** timestamptz travels as an OffsetDateTime: no dependence on the JVM's time zone. */

@@ -3,8 +3,8 @@ package io.tokenmeter.dashboard.status.kafka;
 import io.tokenmeter.dashboard.kafka.Batches;
 import io.tokenmeter.dashboard.status.StatusProjection;
 import io.tokenmeter.dashboard.status.SubscriptionSnapshot;
-import io.tokenmeter.dashboard.status.Tier;
 import io.tokenmeter.events.SubscriptionState;
+import io.tokenmeter.schemas.Tier;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -36,7 +36,7 @@ class SubscriptionStateConsumer {
     static SubscriptionSnapshot snapshot(SubscriptionState state) {
         return new SubscriptionSnapshot(
                 state.getUserId(),
-                Tier.named(state.getTier()),
+                Tier.parse(state.getTier()),
                 state.getStatus(),
                 state.getPeriodStart(),
                 state.getPeriodEnd(),

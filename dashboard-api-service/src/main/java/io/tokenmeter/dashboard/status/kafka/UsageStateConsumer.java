@@ -2,9 +2,9 @@ package io.tokenmeter.dashboard.status.kafka;
 
 import io.tokenmeter.dashboard.kafka.Batches;
 import io.tokenmeter.dashboard.status.StatusProjection;
-import io.tokenmeter.dashboard.status.Tier;
 import io.tokenmeter.dashboard.status.UsageSnapshot;
 import io.tokenmeter.events.UsageState;
+import io.tokenmeter.schemas.Tier;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -33,10 +33,11 @@ class UsageStateConsumer {
     static UsageSnapshot snapshot(UsageState state) {
         return new UsageSnapshot(
                 state.getUserId(),
-                Tier.named(state.getTier()),
+                Tier.parse(state.getTier()),
                 state.getPeriodStart(),
                 state.getPeriodEnd(),
                 state.getTokensUsed(),
-                state.getUpdatedAt());
+                state.getUpdatedAt(),
+                state.getLimit());
     }
 }

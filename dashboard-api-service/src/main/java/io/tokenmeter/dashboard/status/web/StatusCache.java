@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-import io.tokenmeter.dashboard.DashboardProperties;
+import io.tokenmeter.dashboard.config.DashboardProperties;
 import io.tokenmeter.dashboard.status.StatusChanges;
 import io.tokenmeter.dashboard.status.UserStatus;
 import java.security.MessageDigest;

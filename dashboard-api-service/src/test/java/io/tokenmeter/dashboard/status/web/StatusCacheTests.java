@@ -3,7 +3,7 @@ package io.tokenmeter.dashboard.status.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tokenmeter.dashboard.DashboardProperties;
+import io.tokenmeter.dashboard.config.DashboardProperties;
 import io.tokenmeter.dashboard.status.StoredState;
 import io.tokenmeter.dashboard.status.UserStatus;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package io.tokenmeter.subscription.checkout.web;
 
+import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.checkout.BillingGateway;
 import io.tokenmeter.subscription.checkout.BillingGateway.CheckoutLink;
 import io.tokenmeter.subscription.checkout.BillingGateway.NotConfiguredException;
 import io.tokenmeter.subscription.state.PriceTiers;
 import io.tokenmeter.subscription.state.SubscriptionBook;
-import io.tokenmeter.subscription.state.Tier;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -33,7 +33,7 @@ class CheckoutController {
     @GetMapping("/api/subscription/checkout/{tier}")
     CheckoutResponse checkout(@PathVariable String tier, @AuthenticationPrincipal Jwt user) {
         Tier paid =
-                Tier.paid(tier)
+                Tier.forSale(tier)
                         .orElseThrow(
                                 () ->
                                         new ResponseStatusException(

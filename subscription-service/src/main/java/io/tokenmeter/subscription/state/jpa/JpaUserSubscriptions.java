@@ -1,9 +1,9 @@
 package io.tokenmeter.subscription.state.jpa;
 
+import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.state.BillingPeriod;
 import io.tokenmeter.subscription.state.FactKey;
 import io.tokenmeter.subscription.state.FactKind;
-import io.tokenmeter.subscription.state.Tier;
 import io.tokenmeter.subscription.state.UserSubscription;
 import io.tokenmeter.subscription.state.UserSubscriptions;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.events.SubscriptionState;
+import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.subscription.PublishedStates;
 import io.tokenmeter.subscription.state.BillingPeriod;
@@ -15,7 +16,6 @@ import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged.Change;
 import io.tokenmeter.subscription.state.SubscriptionBook;
-import io.tokenmeter.subscription.state.Tier;
 import io.tokenmeter.subscription.state.UserSubscription;
 import io.tokenmeter.testsupport.IntegrationTest;
 import io.tokenmeter.testsupport.TestKafka;

@@ -1,4 +1,4 @@
-package io.tokenmeter.dashboard;
+package io.tokenmeter.dashboard.config;
 
 import io.tokenmeter.platform.kafka.TopicDeclarations;
 import io.tokenmeter.schemas.Topics;

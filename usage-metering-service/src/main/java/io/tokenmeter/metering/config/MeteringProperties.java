@@ -1,4 +1,4 @@
-package io.tokenmeter.metering;
+package io.tokenmeter.metering.config;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

@@ -1,4 +1,4 @@
-package io.tokenmeter.subscription.checkout;
+package io.tokenmeter.subscription.config;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

@@ -1,4 +1,4 @@
-package io.tokenmeter.dashboard;
+package io.tokenmeter.dashboard.config;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,6 +1,13 @@
-package io.tokenmeter.subscription.state;
+package io.tokenmeter.subscription.config;
 
-import io.tokenmeter.subscription.StripeProperties;
+import io.tokenmeter.subscription.state.BillingMonitor;
+import io.tokenmeter.subscription.state.FactLog;
+import io.tokenmeter.subscription.state.PriceTiers;
+import io.tokenmeter.subscription.state.ProcessedEvents;
+import io.tokenmeter.subscription.state.StripeLinks;
+import io.tokenmeter.subscription.state.SubscriptionBook;
+import io.tokenmeter.subscription.state.SubscriptionChanges;
+import io.tokenmeter.subscription.state.UserSubscriptions;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

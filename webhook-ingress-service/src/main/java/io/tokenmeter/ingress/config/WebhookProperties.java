@@ -1,4 +1,4 @@
-package io.tokenmeter.ingress.webhook.config;
+package io.tokenmeter.ingress.config;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;

@@ -1,5 +1,7 @@
-package io.tokenmeter.dashboard.sessions;
+package io.tokenmeter.dashboard.config;
 
+import io.tokenmeter.dashboard.sessions.SessionHistory;
+import io.tokenmeter.dashboard.sessions.SessionStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -1,4 +1,4 @@
-package io.tokenmeter.metering;
+package io.tokenmeter.metering.config;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

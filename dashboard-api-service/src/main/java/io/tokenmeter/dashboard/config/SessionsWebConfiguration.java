@@ -1,4 +1,4 @@
-package io.tokenmeter.dashboard.sessions.web;
+package io.tokenmeter.dashboard.config;
 
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;

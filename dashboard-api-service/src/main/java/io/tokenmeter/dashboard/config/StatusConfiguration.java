@@ -1,5 +1,8 @@
-package io.tokenmeter.dashboard.status;
+package io.tokenmeter.dashboard.config;
 
+import io.tokenmeter.dashboard.status.StatusChanges;
+import io.tokenmeter.dashboard.status.StatusProjection;
+import io.tokenmeter.dashboard.status.StatusReadModel;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,4 +1,4 @@
-package io.tokenmeter.subscription;
+package io.tokenmeter.subscription.config;
 
 import io.tokenmeter.platform.kafka.TopicDeclarations;
 import io.tokenmeter.schemas.Topics;

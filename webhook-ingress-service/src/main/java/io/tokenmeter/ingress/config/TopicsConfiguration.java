@@ -1,4 +1,4 @@
-package io.tokenmeter.metering;
+package io.tokenmeter.ingress.config;
 
 import io.tokenmeter.platform.kafka.TopicDeclarations;
 import io.tokenmeter.schemas.Topics;
@@ -13,8 +13,6 @@ class TopicsConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics topics() {
-        return TopicDeclarations.forService(
-                List.of(Topics.USAGE_STATE, Topics.SESSION_COST, Topics.USAGE_THRESHOLD),
-                List.of(Topics.SESSION_COMPLETED, Topics.SUBSCRIPTION_STATE));
+        return TopicDeclarations.forService(List.of(Topics.STRIPE_WEBHOOK_EVENTS), List.of());
     }
 }

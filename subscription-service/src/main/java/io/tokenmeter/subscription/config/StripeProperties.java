@@ -1,6 +1,6 @@
-package io.tokenmeter.subscription;
+package io.tokenmeter.subscription.config;
 
-import io.tokenmeter.subscription.state.Tier;
+import io.tokenmeter.schemas.Tier;
 import java.util.EnumMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;

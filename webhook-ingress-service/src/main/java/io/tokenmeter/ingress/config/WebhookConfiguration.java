@@ -1,4 +1,4 @@
-package io.tokenmeter.ingress.webhook.config;
+package io.tokenmeter.ingress.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.events.StripeWebhookEvent;

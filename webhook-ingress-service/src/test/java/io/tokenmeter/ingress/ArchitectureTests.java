@@ -1,0 +1,16 @@
+package io.tokenmeter.ingress;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
+import io.tokenmeter.testsupport.architecture.ServiceShape;
+
+/** This service has the shape every service has ({@link ServiceShape}). */
+@AnalyzeClasses(
+        packages = "io.tokenmeter.ingress",
+        importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTests {
+
+    @ArchTest static final ArchTests shape = ArchTests.in(ServiceShape.class);
+}
