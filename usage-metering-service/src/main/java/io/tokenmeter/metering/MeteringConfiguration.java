@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.metering.pricing.PriceTable;
 import io.tokenmeter.metering.pricing.Pricer;
 import io.tokenmeter.metering.pricing.file.PriceTableFile;
+import io.tokenmeter.metering.usage.CountedSessions;
 import io.tokenmeter.metering.usage.UsageMeter;
 import io.tokenmeter.metering.usage.UsageStore;
 import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
@@ -95,7 +96,7 @@ class MeteringConfiguration {
 
     /**
      * Metered batches announce in their listener's Kafka transaction; subscription changes (rare)
-     * through the outbox.
+     * through the outbox. Counted sessions settle their reservations' holds.
      */
     @Bean
     UsageMeter usageMeter(
@@ -104,13 +105,15 @@ class MeteringConfiguration {
             PlatformTransactionManager transactionManager,
             OutboxRelay relay,
             MeteredBatchTransactions batchTransactions,
-            Pricer pricer) {
+            Pricer pricer,
+            CountedSessions settlement) {
         return new UsageMeter(
                 store,
                 new TransactionalUsageEvents(batchTransactions.template()),
                 new OutboxUsageEvents(jdbc, relay),
                 new SpringTransactions(new TransactionTemplate(transactionManager)),
                 pricer,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                settlement);
     }
 }

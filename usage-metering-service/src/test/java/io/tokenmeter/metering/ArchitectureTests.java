@@ -7,7 +7,10 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The metering core (usage, pricing) is plain Java: adapters depend on it, never the reverse. */
+/**
+ * The metering core (usage, pricing, reservation) is plain Java: adapters depend on it, never the
+ * reverse.
+ */
 @AnalyzeClasses(
         packages = "io.tokenmeter.metering",
         importOptions = ImportOption.DoNotIncludeTests.class)
@@ -18,11 +21,14 @@ class ArchitectureTests {
             classes()
                     .that()
                     .resideInAnyPackage(
-                            "io.tokenmeter.metering.usage", "io.tokenmeter.metering.pricing")
+                            "io.tokenmeter.metering.usage",
+                            "io.tokenmeter.metering.pricing",
+                            "io.tokenmeter.metering.reservation")
                     .should()
                     .onlyDependOnClassesThat()
                     .resideInAnyPackage(
                             "java..",
                             "io.tokenmeter.metering.usage",
-                            "io.tokenmeter.metering.pricing");
+                            "io.tokenmeter.metering.pricing",
+                            "io.tokenmeter.metering.reservation");
 }

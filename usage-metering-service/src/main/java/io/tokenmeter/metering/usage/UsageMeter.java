@@ -33,6 +33,7 @@ public final class UsageMeter {
     private final Transactions transactions;
     private final Pricer pricer;
     private final Clock clock;
+    private final CountedSessions countedSessions;
 
     /**
      * @param sessionEvents where metered batches announce (inside the caller's Kafka transaction)
@@ -45,12 +46,27 @@ public final class UsageMeter {
             Transactions transactions,
             Pricer pricer,
             Clock clock) {
+        this(store, sessionEvents, stateEvents, transactions, pricer, clock, CountedSessions.NONE);
+    }
+
+    /**
+     * @param countedSessions told, in the metering transaction, which sessions each batch counted
+     */
+    public UsageMeter(
+            UsageStore store,
+            UsageEvents sessionEvents,
+            UsageEvents stateEvents,
+            Transactions transactions,
+            Pricer pricer,
+            Clock clock,
+            CountedSessions countedSessions) {
         this.store = store;
         this.sessionEvents = sessionEvents;
         this.stateEvents = stateEvents;
         this.transactions = transactions;
         this.pricer = pricer;
         this.clock = clock;
+        this.countedSessions = countedSessions;
     }
 
     /** One place for every announcement. */
@@ -100,6 +116,9 @@ public final class UsageMeter {
                     Instant now = clock.instant();
                     List<BucketTotal> totals =
                             counted.isEmpty() ? List.of() : store.addToTotals(counted);
+                    if (!counted.isEmpty()) {
+                        countedSessions.counted(counted, now);
+                    }
                     Set<String> users = new LinkedHashSet<>();
                     announced.forEach(session -> users.add(session.userId()));
                     // Read before the thresholds: it carries each user's plan, which decides
