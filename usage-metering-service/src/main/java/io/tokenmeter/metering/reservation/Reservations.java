@@ -4,6 +4,7 @@ import io.tokenmeter.metering.usage.Tier;
 import io.tokenmeter.metering.usage.Transactions;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -108,7 +109,8 @@ public final class Reservations {
                     expired,
                     0);
         }
-        Instant expiresAt = now.plus(request.ttl());
+        // Whole milliseconds: what the database keeps and answers is what this answers.
+        Instant expiresAt = now.plus(request.ttl()).truncatedTo(ChronoUnit.MILLIS);
         if (live.isPresent()) {
             Hold raised =
                     new Hold(
