@@ -1,5 +1,6 @@
 package io.tokenmeter.dashboard.sessions;
 
+import io.tokenmeter.dashboard.status.RecentSessions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,5 +11,14 @@ class SessionsConfiguration {
     @Bean
     SessionHistory sessionHistory(SessionStore store) {
         return new SessionHistory(store);
+    }
+
+    /** The status answer's estimate of sessions left comes from the session history. */
+    @Bean
+    RecentSessions recentSessions(SessionStore store) {
+        return userId -> {
+            SessionStore.Tokens latest = store.latestTokens(userId, RecentSessions.COUNT);
+            return new RecentSessions.Tokens(latest.sessions(), latest.tokens());
+        };
     }
 }

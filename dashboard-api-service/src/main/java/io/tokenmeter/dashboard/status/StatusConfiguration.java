@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Configuration;
 class StatusConfiguration {
 
     @Bean
-    StatusProjection statusProjection(StatusReadModel readModel, StatusChanges changes) {
-        return new StatusProjection(readModel, changes, Clock.systemUTC());
+    StatusProjection statusProjection(
+            StatusReadModel readModel, StatusChanges changes, RecentSessions recentSessions) {
+        return new StatusProjection(readModel, changes, Clock.systemUTC(), recentSessions);
     }
 }
