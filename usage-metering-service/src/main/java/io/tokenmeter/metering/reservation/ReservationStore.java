@@ -13,10 +13,15 @@ import java.util.Set;
 public interface ReservationStore {
 
     /**
-     * Locks the user's reservation row until the transaction ends; false if the user has none yet
-     * (never reserved).
+     * Locks the user's reservation row until the transaction ends, then reads, after the lock, what
+     * admission decides on: whether the session was metered (is in the ledger), its hold (live or
+     * not, locked too), and the user's quota without that hold ({@link #quota}). Empty if the user
+     * has no row yet (never reserved).
      */
-    boolean lockUser(String userId);
+    Optional<Admitting> lockAndRead(String userId, String sessionId, Instant now);
+
+    /** What {@link #lockAndRead} found. */
+    record Admitting(boolean metered, Optional<Hold> hold, Quota others) {}
 
     /**
      * Creates the user's reservation row if missing, committed on its own before any transaction
@@ -30,12 +35,6 @@ public interface ReservationStore {
      * live at {@code now}, except {@code exceptSessionId}'s (null: all of them).
      */
     Quota quota(String userId, String exceptSessionId, Instant now);
-
-    /** Whether the session was metered (is in the ledger). */
-    boolean metered(String sessionId);
-
-    /** The session's hold, live or not, locked until the transaction ends. */
-    Optional<Hold> hold(String sessionId);
 
     /** Inserts the hold or replaces the session's. */
     void save(Hold hold, Instant now);

@@ -54,16 +54,16 @@ public final class Reservations {
     }
 
     private Attempt admitIfKnown(ReservationRequest request) {
-        if (!store.lockUser(request.userId())) {
+        Instant now = clock.instant();
+        Optional<ReservationStore.Admitting> read =
+                store.lockAndRead(request.userId(), request.sessionId(), now);
+        if (read.isEmpty()) {
             return null;
         }
-        Instant now = clock.instant();
-        if (store.metered(request.sessionId())) {
+        if (read.get().metered()) {
             return new Attempt(new Admission.AlreadySettled(request.sessionId()), request, null, 0);
         }
-        Optional<Hold> existing = store.hold(request.sessionId());
-        Quota others = store.quota(request.userId(), request.sessionId(), now);
-        Attempt attempt = decide(request, others, existing, now);
+        Attempt attempt = decide(request, read.get().others(), read.get().hold(), now);
         if (attempt.admission() instanceof Admission.Granted granted
                 && (granted.created() || attempt.raisedFrom() > 0)) {
             store.save(granted.hold(), now);

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -33,8 +34,22 @@ public class JdbcReservationStore implements ReservationStore {
                     + " and t.period_start = coalesce(p.bucket, '-infinity'::timestamptz)), 0)"
                     + " as used,"
                     + " (select coalesce(sum(r.tokens), 0) from reservation r where r.user_id = ?"
-                    + " and r.expires_at > ? and r.session_id is distinct from ?) as held"
+                    + " and r.expires_at > ? and r.session_id is distinct from ?::text) as held"
                     + " from (select 1) as one left join user_plan p on p.user_id = ?";
+
+    /**
+     * Three statements sent in one round trip and run in order: the user's lock, then the session's
+     * hold (locked) and whether it was metered with the quota. Under READ COMMITTED each statement
+     * reads a snapshot taken when it starts, so the reads see everything committed before the lock
+     * was granted.
+     */
+    private static final String LOCK_AND_READ =
+            "select user_id from reservation_user where user_id = ? for update;"
+                    + " select * from reservation where session_id = ? for update;"
+                    + " select exists (select 1 from session_ledger where session_id = ?)"
+                    + " as metered, q.* from ("
+                    + QUOTA
+                    + ") as q";
 
     private static final RowMapper<Hold> HOLD =
             (rs, row) ->
@@ -51,12 +66,42 @@ public class JdbcReservationStore implements ReservationStore {
     }
 
     @Override
-    public boolean lockUser(String userId) {
-        return !jdbc.queryForList(
-                        "select user_id from reservation_user where user_id = ? for update",
-                        String.class,
-                        userId)
-                .isEmpty();
+    public Optional<Admitting> lockAndRead(String userId, String sessionId, Instant now) {
+        return jdbc.execute(
+                (ConnectionCallback<Optional<Admitting>>)
+                        connection -> {
+                            try (PreparedStatement statement =
+                                    connection.prepareStatement(LOCK_AND_READ)) {
+                                statement.setString(1, userId);
+                                statement.setString(2, sessionId);
+                                statement.setString(3, sessionId);
+                                setQuotaParameters(statement, 4, userId, sessionId, now);
+                                statement.execute();
+                                boolean locked;
+                                try (ResultSet rs = statement.getResultSet()) {
+                                    locked = rs.next();
+                                }
+                                statement.getMoreResults();
+                                Optional<Hold> hold = Optional.empty();
+                                try (ResultSet rs = statement.getResultSet()) {
+                                    if (rs.next()) {
+                                        hold = Optional.of(HOLD.mapRow(rs, 0));
+                                    }
+                                }
+                                statement.getMoreResults();
+                                try (ResultSet rs = statement.getResultSet()) {
+                                    rs.next();
+                                    if (!locked) {
+                                        return Optional.empty();
+                                    }
+                                    return Optional.of(
+                                            new Admitting(
+                                                    rs.getBoolean("metered"),
+                                                    hold,
+                                                    quota(rs, userId)));
+                                }
+                            }
+                        });
     }
 
     @Override
@@ -67,41 +112,42 @@ public class JdbcReservationStore implements ReservationStore {
 
     @Override
     public Quota quota(String userId, String exceptSessionId, Instant now) {
-        return jdbc.queryForObject(
-                QUOTA,
-                (rs, row) -> {
-                    Tier tier = Tier.valueOf(rs.getString("tier"));
-                    Plan plan =
-                            tier.paid()
-                                    ? new Plan(
-                                            tier,
-                                            optionalInstant(rs, "period_start"),
-                                            optionalInstant(rs, "period_end"))
-                                    : Plan.FREE;
-                    return new Quota(userId, plan, rs.getLong("used"), rs.getLong("held"));
+        return jdbc.query(
+                connection -> {
+                    PreparedStatement statement = connection.prepareStatement(QUOTA);
+                    setQuotaParameters(statement, 1, userId, exceptSessionId, now);
+                    return statement;
                 },
-                userId,
-                userId,
-                timestamp(now),
-                exceptSessionId,
-                userId);
+                (ResultSet rs) -> {
+                    rs.next();
+                    return quota(rs, userId);
+                });
     }
 
-    @Override
-    public boolean metered(String sessionId) {
-        return !jdbc.queryForList(
-                        "select 1 from session_ledger where session_id = ?",
-                        Integer.class,
-                        sessionId)
-                .isEmpty();
+    private static void setQuotaParameters(
+            PreparedStatement statement,
+            int first,
+            String userId,
+            String exceptSessionId,
+            Instant now)
+            throws SQLException {
+        statement.setString(first, userId);
+        statement.setString(first + 1, userId);
+        statement.setObject(first + 2, timestamp(now));
+        statement.setString(first + 3, exceptSessionId);
+        statement.setString(first + 4, userId);
     }
 
-    @Override
-    public Optional<Hold> hold(String sessionId) {
-        return jdbc
-                .query("select * from reservation where session_id = ? for update", HOLD, sessionId)
-                .stream()
-                .findFirst();
+    private static Quota quota(ResultSet rs, String userId) throws SQLException {
+        Tier tier = Tier.valueOf(rs.getString("tier"));
+        Plan plan =
+                tier.paid()
+                        ? new Plan(
+                                tier,
+                                optionalInstant(rs, "period_start"),
+                                optionalInstant(rs, "period_end"))
+                        : Plan.FREE;
+        return new Quota(userId, plan, rs.getLong("used"), rs.getLong("held"));
     }
 
     @Override
