@@ -49,6 +49,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <pre>
  * ./mvnw -B -o -pl usage-metering-service -am verify -Dtest=ReservationBenchmark \
  *     -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.seconds=30 -Dbench.clients=64]
+ *     [-Dbench.core=false] [-Dbench.metering.rate=5000] [-Dbench.service.pool=10]
  * </pre>
  *
  * <ol>
@@ -200,7 +201,7 @@ class ReservationBenchmark {
         String bootstrap = TestInfrastructure.kafkaBootstrapServers();
         TestKafka.createCatalogueTopics();
         TestDatabase database = TestInfrastructure.createDatabase(ReservationBenchmark.class);
-        ConfigurableApplicationContext app = MeteringBenchmark.startService(bootstrap, database);
+        ConfigurableApplicationContext app = startService(bootstrap, database);
         try (HikariDataSource pool = pool(database);
                 KafkaProducer<String, byte[]> producer =
                         MeteringBenchmark.fastProducer(bootstrap)) {
@@ -270,6 +271,22 @@ class ReservationBenchmark {
             checkInvariant(jdbc, published.get());
         } finally {
             app.close();
+        }
+    }
+
+    /**
+     * The service with its defaults, except the pool size when {@code bench.service.pool} is set.
+     */
+    static ConfigurableApplicationContext startService(String bootstrap, TestDatabase database) {
+        String pool = System.getProperty("bench.service.pool");
+        if (pool == null) {
+            return MeteringBenchmark.startService(bootstrap, database);
+        }
+        System.setProperty("spring.datasource.hikari.maximum-pool-size", pool);
+        try {
+            return MeteringBenchmark.startService(bootstrap, database);
+        } finally {
+            System.clearProperty("spring.datasource.hikari.maximum-pool-size");
         }
     }
 
