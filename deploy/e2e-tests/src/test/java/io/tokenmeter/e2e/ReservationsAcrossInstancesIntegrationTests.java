@@ -34,8 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 class ReservationsAcrossInstancesIntegrationTests {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final int USERS = 8;
-    static final int ATTEMPTS_PER_USER = 12;
+    static final int USERS = 4;
+    static final int ATTEMPTS_PER_USER = 20;
 
     static RunningSystem system;
 
@@ -55,7 +55,7 @@ class ReservationsAcrossInstancesIntegrationTests {
             String prefix = "u_reserve_e2e_" + System.nanoTime() + "_";
             Map<String, List<String>> granted = new ConcurrentHashMap<>();
             List<Integer> answers = new CopyOnWriteArrayList<>();
-            ExecutorService clients = Executors.newFixedThreadPool(24);
+            ExecutorService clients = Executors.newFixedThreadPool(USERS * ATTEMPTS_PER_USER);
             try {
                 CountDownLatch go = new CountDownLatch(1);
                 List<Future<?>> pending = new ArrayList<>();
