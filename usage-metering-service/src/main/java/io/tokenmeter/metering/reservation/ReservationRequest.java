@@ -49,6 +49,14 @@ public record ReservationRequest(String userId, String sessionId, long tokens, D
         }
     }
 
+    /** Whether a hold could have this id. */
+    public static boolean validId(String id) {
+        return id != null
+                && !id.isBlank()
+                && id.length() <= MAX_ID_LENGTH
+                && id.indexOf('\u0000') < 0;
+    }
+
     /** The request is invalid; the message says why. Nothing is stored. */
     public static final class InvalidReservation extends IllegalArgumentException {
         public InvalidReservation(String message) {

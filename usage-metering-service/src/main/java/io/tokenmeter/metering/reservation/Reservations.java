@@ -153,10 +153,14 @@ public final class Reservations {
         }
     }
 
-    /** Releases the session's hold (its grading was aborted); nothing if it has none. */
+    /**
+     * Releases the session's hold (its grading was aborted); nothing if it has none, which includes
+     * ids no hold can have (too long, or holding U+0000).
+     */
     public void release(String userId, String sessionId) {
-        ReservationRequest.checkId("user_id", userId);
-        ReservationRequest.checkId("session_id", sessionId);
+        if (!ReservationRequest.validId(userId) || !ReservationRequest.validId(sessionId)) {
+            return;
+        }
         transactions
                 .inTransaction(() -> store.release(userId, sessionId))
                 .ifPresent(

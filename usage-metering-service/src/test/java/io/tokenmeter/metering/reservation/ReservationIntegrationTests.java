@@ -153,6 +153,7 @@ class ReservationIntegrationTests {
         assertThat(quota().get("remaining_tokens").asLong()).isEqualTo(100_000);
         assertThat(release("r-" + user).statusCode()).isEqualTo(204);
         assertThat(release("never-held-" + user).statusCode()).isEqualTo(204);
+        assertThat(release("x".repeat(300)).statusCode()).isEqualTo(204);
     }
 
     @Test

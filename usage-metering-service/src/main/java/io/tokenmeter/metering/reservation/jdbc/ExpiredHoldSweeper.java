@@ -42,9 +42,10 @@ public class ExpiredHoldSweeper implements SmartLifecycle {
 
     private void sweep() {
         try {
-            while (reservations.sweep(BATCH) == BATCH) {
-                // more expired holds than one batch: go on
-            }
+            int swept;
+            do {
+                swept = reservations.sweep(BATCH);
+            } while (swept == BATCH);
         } catch (RuntimeException e) {
             // The next run tries again; an outage is reported by the database's own health.
             log.warn("sweeping expired reservations failed: {}", e.getMessage());
