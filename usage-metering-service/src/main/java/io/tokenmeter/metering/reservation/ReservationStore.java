@@ -24,9 +24,11 @@ public interface ReservationStore {
     record Admitting(boolean metered, Optional<Hold> hold, Quota others) {}
 
     /**
-     * Creates the user's reservation row if missing, committed on its own before any transaction
-     * that locks it: a row created inside the admitting transaction would be invisible to a
-     * metering batch settling at the same time, which would then not wait for it.
+     * Creates the user's reservation row if missing, in a transaction of its own that commits
+     * before any transaction that locks the row: a row created inside the admitting transaction
+     * would be invisible to a metering batch settling at the same time, which would then not wait
+     * for it. It also waits for the metering batches in flight, which may have looked for the row
+     * before it existed.
      */
     void addUser(String userId);
 

@@ -42,7 +42,11 @@ public final class Reservations {
     public Admission reserve(ReservationRequest request) {
         Attempt attempt = transactions.inTransaction(() -> admitIfKnown(request));
         if (attempt == null) {
-            store.addUser(request.userId());
+            transactions.inTransaction(
+                    () -> {
+                        store.addUser(request.userId());
+                        return null;
+                    });
             attempt = transactions.inTransaction(() -> admitIfKnown(request));
             if (attempt == null) {
                 throw new IllegalStateException(

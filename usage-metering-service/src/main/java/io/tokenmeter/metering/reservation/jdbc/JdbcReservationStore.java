@@ -104,8 +104,16 @@ public class JdbcReservationStore implements ReservationStore {
                         });
     }
 
+    /**
+     * Every metering batch holds {@code ROW EXCLUSIVE} on {@code usage_total} from before its
+     * ledger insert to its commit ({@code JdbcUsageStore}); {@code SHARE} conflicts with it. So
+     * this waits for the batches in flight, which may have looked for the user's row before it
+     * existed and skipped their holds: once it commits, their sessions are in the ledger for the
+     * admission to see, and every later batch finds the row. Once per user, ever.
+     */
     @Override
     public void addUser(String userId) {
+        jdbc.execute("lock table usage_total in share mode");
         jdbc.update(
                 "insert into reservation_user (user_id) values (?) on conflict do nothing", userId);
     }
