@@ -81,6 +81,13 @@
     $("tokens-limit").textContent = numbers.format(s.monthly_limit);
     $("usage-percent").textContent = numbers.format(s.usage_percent) + " %";
     $("remaining").textContent = numbers.format(s.remaining_tokens) + " tokens";
+    // Null before the user's first session: nothing to estimate from.
+    const left = s.estimated_sessions_remaining;
+    $("sessions-left-fact").hidden = left === null || left === undefined;
+    if (left !== null && left !== undefined) {
+      $("sessions-left").textContent =
+        "≈ " + numbers.format(left) + (left > 1 ? " corrections restantes" : " correction restante");
+    }
     $("period-end-label").textContent = paid ? "Renouvellement" : "Allocation";
     $("period-end").textContent = paid ? dates.format(new Date(s.subscription_end)) : "Unique, sans renouvellement";
     $("as-of").textContent = times.format(new Date(s.as_of));

@@ -63,7 +63,8 @@ class DashboardApiIntegrationTests {
                         "subscription_start",
                         "subscription_end",
                         "payment_failed",
-                        "as_of");
+                        "as_of",
+                        "estimated_sessions_remaining");
         assertThat(status.get("user_id").asString()).isEqualTo(user);
         assertThat(status.get("tier").asString()).isEqualTo("FREE");
         assertThat(status.get("status").asString()).isEqualTo("free");
@@ -76,6 +77,43 @@ class DashboardApiIntegrationTests {
         assertThat(status.get("subscription_end").isNull()).isTrue();
         assertThat(status.get("payment_failed").asBoolean()).isFalse();
         assertThat(Instant.parse(status.get("as_of").asString())).isBeforeOrEqualTo(Instant.now());
+        assertThat(status.get("estimated_sessions_remaining").isNull()).isTrue();
+    }
+
+    @Test
+    void estimatesTheSessionsLeftFromTheMeanOfTheLatestTwentySessions() {
+        String user = newUser();
+        publish(States.pro(user, NOVEMBER));
+        publish(States.usage(user, "PRO", NOVEMBER, 1_234_567));
+        await().untilAsserted(
+                        () ->
+                                assertThat(status(user).get("tokens_used").asLong())
+                                        .isEqualTo(1_234_567));
+        // Cached now, without an estimate: the sessions' arrival alone must refresh it.
+        assertThat(status(user).get("estimated_sessions_remaining").isNull()).isTrue();
+
+        // 21 sessions: the oldest (1,000,000 tokens) is not among the latest 20, which used
+        // 2,576,000 tokens in all (128,800 on average).
+        Instant at = Instant.parse("2026-11-02T00:00:00Z");
+        publish(States.sessionCost("old_" + user, user, at, 1_000_000));
+        for (int i = 1; i <= 20; i++) {
+            publish(
+                    States.sessionCost(
+                            "s" + i + "_" + user,
+                            user,
+                            at.plusSeconds(i),
+                            i <= 10 ? 100_000 : 157_600));
+        }
+
+        // 4,765,433 remaining × 20 sessions ÷ 2,576,000 tokens = 36.998…
+        await().untilAsserted(
+                        () ->
+                                assertThat(
+                                                status(user)
+                                                        .get("estimated_sessions_remaining")
+                                                        .asLong())
+                                        .isEqualTo(36));
+        assertThat(status(user).get("remaining_tokens").asLong()).isEqualTo(4_765_433);
     }
 
     @Test

@@ -65,11 +65,17 @@ public final class States {
     }
 
     public static SessionCost sessionCost(String session, String user, Instant completedAt) {
+        return sessionCost(session, user, completedAt, 4200);
+    }
+
+    /** A session that used {@code totalTokens} (its phases and costs are the usual ones). */
+    public static SessionCost sessionCost(
+            String session, String user, Instant completedAt, long totalTokens) {
         return SessionCost.newBuilder()
                 .setSessionId(session)
                 .setUserId(user)
                 .setCompletedAt(completedAt)
-                .setTotalTokens(4200)
+                .setTotalTokens(totalTokens)
                 .setPhases(
                         List.of(
                                 PhaseCost.newBuilder()

@@ -210,6 +210,22 @@ class UsagePageIntegrationTests {
     }
 
     @Test
+    void showsTheSessionsLeftOnceTheUserHasSessions() {
+        String user = newUser();
+        publish(States.usage(user, "FREE", null, 12_345));
+        awaitStatus(user, 12_345);
+        open(user);
+        waitForText("tokens-used", "12 345");
+        assertThat(browser.findElement(By.id("sessions-left")).isDisplayed()).isFalse();
+
+        // 87,655 left, two sessions of 4,200 tokens: 87,655 × 2 ÷ 8,400 = 20.87 → 20.
+        publish(States.sessionCost("s_a_" + user, user, Instant.now()));
+        publish(States.sessionCost("s_b_" + user, user, Instant.now()));
+        waitForText("sessions-left", "≈ 20 corrections restantes");
+        screenshot("sessions-left");
+    }
+
+    @Test
     void showsNewUsageWithoutReloading() {
         String user = newUser();
         publish(States.pro(user, NOVEMBER));

@@ -1,5 +1,6 @@
 package io.tokenmeter.dashboard.config;
 
+import io.tokenmeter.dashboard.status.RecentSessions;
 import io.tokenmeter.dashboard.status.StatusChanges;
 import io.tokenmeter.dashboard.status.StatusProjection;
 import io.tokenmeter.dashboard.status.StatusReadModel;
@@ -12,7 +13,8 @@ import org.springframework.context.annotation.Configuration;
 class StatusConfiguration {
 
     @Bean
-    StatusProjection statusProjection(StatusReadModel readModel, StatusChanges changes) {
-        return new StatusProjection(readModel, changes, Clock.systemUTC());
+    StatusProjection statusProjection(
+            StatusReadModel readModel, StatusChanges changes, RecentSessions recentSessions) {
+        return new StatusProjection(readModel, changes, Clock.systemUTC(), recentSessions);
     }
 }

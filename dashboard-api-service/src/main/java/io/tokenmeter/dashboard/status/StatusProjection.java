@@ -15,11 +15,24 @@ public class StatusProjection {
     private final StatusReadModel readModel;
     private final StatusChanges changes;
     private final Clock clock;
+    private final RecentSessions recentSessions;
 
     public StatusProjection(StatusReadModel readModel, StatusChanges changes, Clock clock) {
+        this(readModel, changes, clock, RecentSessions.NONE);
+    }
+
+    /**
+     * @param recentSessions where the estimate of sessions left comes from
+     */
+    public StatusProjection(
+            StatusReadModel readModel,
+            StatusChanges changes,
+            Clock clock,
+            RecentSessions recentSessions) {
         this.readModel = readModel;
         this.changes = changes;
         this.clock = clock;
+        this.recentSessions = recentSessions;
     }
 
     public void subscriptionsReported(List<SubscriptionSnapshot> snapshots) {
@@ -34,7 +47,8 @@ public class StatusProjection {
 
     /** The user's status straight from the read model (callers cache it). */
     public UserStatus statusOf(String userId) {
-        return UserStatus.of(userId, readModel.load(userId), clock.instant());
+        return UserStatus.of(userId, readModel.load(userId), clock.instant())
+                .withSessionsEstimate(recentSessions.latest(userId));
     }
 
     private static Set<String> users(List<String> ids) {

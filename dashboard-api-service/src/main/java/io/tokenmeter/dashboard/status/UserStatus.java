@@ -2,6 +2,7 @@ package io.tokenmeter.dashboard.status;
 
 import io.tokenmeter.schemas.Tier;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Optional;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param usagePercent used / limit × 100, rounded half-up to 2 decimals; above 100 on overage
  * @param asOf the {@code updated_at} of the newest state the answer is based on; when there is
  *     none, the time the answer was computed
+ * @param estimatedSessionsRemaining {@code remainingTokens} divided by the mean tokens of the
+ *     user's latest sessions (rounded down); null before their first session
  */
 public record UserStatus(
         String userId,
@@ -30,7 +33,8 @@ public record UserStatus(
         Instant subscriptionStart,
         Instant subscriptionEnd,
         boolean paymentFailed,
-        Instant asOf) {
+        Instant asOf,
+        Long estimatedSessionsRemaining) {
 
     /** The {@code status} of a user without a subscription. */
     public static final String FREE_STATUS = "free";
@@ -71,7 +75,37 @@ public record UserStatus(
                 paid ? subscription.get().periodStart() : null,
                 paid ? subscription.get().periodEnd() : null,
                 subscription.map(SubscriptionSnapshot::paymentFailed).orElse(false),
-                asOf == null ? now : asOf);
+                asOf == null ? now : asOf,
+                null);
+    }
+
+    /**
+     * This status with the sessions left estimated from the user's latest sessions: remaining
+     * tokens × sessions ÷ their tokens, rounded down (exact integers, no floating point). None
+     * without a session, or when those sessions used no tokens at all.
+     */
+    public UserStatus withSessionsEstimate(RecentSessions.Tokens latest) {
+        Long estimate =
+                latest.sessions() == 0 || latest.tokens() <= 0
+                        ? null
+                        : BigInteger.valueOf(remainingTokens)
+                                .multiply(BigInteger.valueOf(latest.sessions()))
+                                .divide(BigInteger.valueOf(latest.tokens()))
+                                .longValueExact();
+        return new UserStatus(
+                userId,
+                tier,
+                status,
+                tokensUsed,
+                monthlyLimit,
+                remainingTokens,
+                usagePercent,
+                hasMonthlyReset,
+                subscriptionStart,
+                subscriptionEnd,
+                paymentFailed,
+                asOf,
+                estimate);
     }
 
     static double percent(long used, long limit) {

@@ -39,7 +39,7 @@ class UserStatusTests {
                 .isEqualTo(
                         new UserStatus(
                                 "u_new", Tier.FREE, "free", 0, 100_000, 100_000, 0.0, false, null,
-                                null, false, NOW));
+                                null, false, NOW, null));
     }
 
     @Test
@@ -59,7 +59,7 @@ class UserStatusTests {
                 .isEqualTo(
                         new UserStatus(
                                 "u_1", Tier.PRO, "active", 1_234_567, 6_000_000, 4_765_433, 20.58,
-                                true, NOVEMBER, DECEMBER, false, usageAt));
+                                true, NOVEMBER, DECEMBER, false, usageAt, null));
     }
 
     @Test
@@ -149,5 +149,51 @@ class UserStatusTests {
         assertThat(UserStatus.percent(5_400_300, 6_000_000)).isEqualTo(90.01);
         assertThat(UserStatus.percent(1, 6_000_000)).isEqualTo(0.0);
         assertThat(UserStatus.percent(2_469, 1_200_000)).isEqualTo(0.21);
+    }
+
+    @Test
+    void estimatesTheSessionsLeftFromTheMeanOfTheLatestSessionsRoundedDown() {
+        UserStatus status =
+                UserStatus.of(
+                        "u_1",
+                        new StoredState(
+                                Optional.of(subscription(Tier.PRO, NOVEMBER, DECEMBER)),
+                                List.of(usage(Tier.PRO, NOVEMBER, 1_234_567, NOW))),
+                        NOW);
+
+        assertThat(status.estimatedSessionsRemaining()).isNull();
+        // 4,765,433 left, 20 sessions of 128,800 tokens on average: 36.998… → 36.
+        assertThat(
+                        status.withSessionsEstimate(new RecentSessions.Tokens(20, 2_576_000))
+                                .estimatedSessionsRemaining())
+                .isEqualTo(36);
+        // 20 sessions of 2,575,909 tokens: 4,765,433 × 20 ÷ 2,575,909 = 37.00000… → 37.
+        assertThat(
+                        status.withSessionsEstimate(new RecentSessions.Tokens(20, 2_575_909))
+                                .estimatedSessionsRemaining())
+                .isEqualTo(37);
+        assertThat(
+                        status.withSessionsEstimate(new RecentSessions.Tokens(0, 0))
+                                .estimatedSessionsRemaining())
+                .isNull();
+        assertThat(
+                        status.withSessionsEstimate(new RecentSessions.Tokens(3, 0))
+                                .estimatedSessionsRemaining())
+                .isNull();
+    }
+
+    @Test
+    void estimatesNoSessionLeftWhenNothingRemains() {
+        UserStatus spent =
+                UserStatus.of(
+                        "u_1",
+                        new StoredState(
+                                Optional.empty(), List.of(usage(Tier.FREE, null, 120_000, NOW))),
+                        NOW);
+
+        assertThat(
+                        spent.withSessionsEstimate(new RecentSessions.Tokens(4, 120_000))
+                                .estimatedSessionsRemaining())
+                .isZero();
     }
 }

@@ -25,9 +25,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Plays the grading pipeline and Stripe for {@value Banner#DEMO_USER}: a steady trickle of graded
- * sessions from the start; after 20 s a signed checkout and PRO subscription (FREE → PRO); after 80
- * s a renewal that opens a new billing period, so usage starts again from 0.
+ * Plays the grading pipeline and Stripe for {@value Banner#DEMO_USER}: a graded session a second
+ * from the start, each as the pipeline does it (CONTRACT §3.5): reserve tokens, grade, publish
+ * {@code SessionCompleted} (which settles the hold), or release the hold when a grading is aborted
+ * (one in ten). FREE's 100,000 tokens are spent after a dozen sessions, and reservations are
+ * refused until, after 20 s, a signed checkout and PRO subscription (FREE → PRO); after 80 s a
+ * renewal that opens a new billing period, so usage starts again from 0.
  */
 final class Demo implements AutoCloseable {
 
@@ -36,13 +39,17 @@ final class Demo implements AutoCloseable {
     static final String CUSTOMER = "cus_demo_local";
     static final String SUBSCRIPTION = "sub_demo_local";
     static final URI WEBHOOK = URI.create("http://127.0.0.1:8081/api/subscription/webhook");
+    static final String RESERVATIONS =
+            "http://127.0.0.1:8083/api/usage/" + Banner.DEMO_USER + "/reservations";
     static final List<String> MODELS = List.of("gpt-4o", "claude-sonnet-4-5", "gemini-2.5-flash");
 
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
     private final KafkaProducer<String, Object> producer;
     private final DevSettings settings;
     private final HttpClient http = HttpClient.newHttpClient();
-    private volatile long tokensPerSession = 2_000;
+    private volatile long tokensPerSession = 8_000;
+    private int sessions;
+    private boolean refusing;
 
     private Demo(KafkaProducer<String, Object> producer, DevSettings settings) {
         this.producer = producer;
@@ -66,7 +73,8 @@ final class Demo implements AutoCloseable {
         LocalStack.log(
                 "demo: one graded session a second for "
                         + Banner.DEMO_USER
-                        + "; checkout to PRO in "
+                        + " (reserve, grade, publish; one in ten aborted); FREE runs out after"
+                        + " about 12 sessions; checkout to PRO in "
                         + CHECKOUT_AT.toSeconds()
                         + " s, renewal in "
                         + RENEWAL_AT.toSeconds()
@@ -75,24 +83,88 @@ final class Demo implements AutoCloseable {
     }
 
     private void gradeOneSession() {
+        String sessionId = "demo-" + UUID.randomUUID();
+        long used = tokensPerSession;
+        // The pipeline holds a generous estimate; usage counts in full either way.
+        HttpResponse<String> hold = reserve(sessionId, used * 5 / 4);
+        if (hold == null) {
+            return;
+        }
+        if (hold.statusCode() == 409) {
+            if (!refusing) {
+                refusing = true;
+                LocalStack.log("demo: reservation refused, grading skipped: " + hold.body());
+            }
+            return;
+        }
+        if (hold.statusCode() != 201) {
+            LocalStack.log("demo: reservation answered " + hold.statusCode() + ": " + hold.body());
+            return;
+        }
+        if (refusing) {
+            refusing = false;
+            LocalStack.log("demo: reservations granted again");
+        }
+        if (++sessions % 10 == 0) {
+            release(sessionId);
+            return;
+        }
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long prompt = tokensPerSession * (60 + random.nextInt(20)) / 100;
-        long cached = tokensPerSession * random.nextInt(20) / 100;
-        long completion = Math.max(0, tokensPerSession - prompt - cached);
+        long prompt = used * (60 + random.nextInt(20)) / 100;
+        long cached = used * random.nextInt(20) / 100;
+        long completion = Math.max(0, used - prompt - cached - 200);
         String model = MODELS.get(random.nextInt(MODELS.size()));
         SessionCompleted session =
                 new SessionCompleted(
-                        "demo-" + UUID.randomUUID(),
+                        sessionId,
                         Banner.DEMO_USER,
                         Instant.now().truncatedTo(ChronoUnit.MILLIS),
                         List.of(
-                                new PhaseUsage("extraction", "gpt-4o-mini", prompt / 4, 0L, 200L),
+                                new PhaseUsage("extraction", "gpt-4o-mini", 0L, 0L, 200L),
                                 new PhaseUsage("grading", model, prompt, cached, completion)));
         producer.send(
                 new ProducerRecord<>(
                         io.tokenmeter.schemas.Topics.SESSION_COMPLETED.name(),
                         Banner.DEMO_USER,
                         session));
+    }
+
+    /** The hold for a session about to be graded; null if metering could not be reached. */
+    private HttpResponse<String> reserve(String sessionId, long tokens) {
+        return call(
+                HttpRequest.newBuilder(URI.create(RESERVATIONS))
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"session_id\": \""
+                                                + sessionId
+                                                + "\", \"tokens\": "
+                                                + tokens
+                                                + "}")));
+    }
+
+    /** An aborted grading gives its hold back. */
+    private void release(String sessionId) {
+        HttpResponse<String> released =
+                call(HttpRequest.newBuilder(URI.create(RESERVATIONS + "/" + sessionId)).DELETE());
+        if (released != null) {
+            LocalStack.log("demo: grading aborted, hold released → " + released.statusCode());
+        }
+    }
+
+    private HttpResponse<String> call(HttpRequest.Builder request) {
+        try {
+            return http.send(
+                    request.header("Authorization", "Bearer " + settings.get("METERING_API_TOKEN"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            LocalStack.log("demo: metering not reachable: " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private void subscribeToPro() {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.metering.pricing.PriceTable;
 import io.tokenmeter.metering.pricing.Pricer;
 import io.tokenmeter.metering.pricing.file.PriceTableFile;
+import io.tokenmeter.metering.usage.CountedSessions;
 import io.tokenmeter.metering.usage.UsageMeter;
 import io.tokenmeter.metering.usage.UsageStore;
 import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
@@ -72,18 +73,23 @@ class MeteringConfiguration {
         return new MeteredBatchTransactions(kafka.buildProducerProperties(), registry);
     }
 
-    /** Every batch, of sessions or of subscription states, announces in its Kafka transaction. */
+    /**
+     * Every batch, of sessions or of subscription states, announces in its Kafka transaction.
+     * Counted sessions settle their reservations' holds.
+     */
     @Bean
     UsageMeter usageMeter(
             UsageStore store,
             PlatformTransactionManager transactionManager,
             MeteredBatchTransactions batchTransactions,
-            Pricer pricer) {
+            Pricer pricer,
+            CountedSessions settlement) {
         return new UsageMeter(
                 store,
                 new TransactionalUsageEvents(batchTransactions.template()),
                 new SpringTransactions(new TransactionTemplate(transactionManager)),
                 pricer,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                settlement);
     }
 }

@@ -33,21 +33,34 @@ public final class UsageMeter {
     private final Transactions transactions;
     private final Pricer pricer;
     private final Clock clock;
+    private final CountedSessions countedSessions;
 
-    /**
-     * @param events where batches announce (inside the caller's Kafka transaction)
-     */
     public UsageMeter(
             UsageStore store,
             UsageEvents events,
             Transactions transactions,
             Pricer pricer,
             Clock clock) {
+        this(store, events, transactions, pricer, clock, CountedSessions.NONE);
+    }
+
+    /**
+     * @param events where batches announce (inside the caller's Kafka transaction)
+     * @param countedSessions told, in the metering transaction, which sessions each batch counted
+     */
+    public UsageMeter(
+            UsageStore store,
+            UsageEvents events,
+            Transactions transactions,
+            Pricer pricer,
+            Clock clock,
+            CountedSessions countedSessions) {
         this.store = store;
         this.events = events;
         this.transactions = transactions;
         this.pricer = pricer;
         this.clock = clock;
+        this.countedSessions = countedSessions;
     }
 
     /** What metering one batch did. */
@@ -87,6 +100,9 @@ public final class UsageMeter {
                     Instant now = clock.instant();
                     List<BucketTotal> totals =
                             counted.isEmpty() ? List.of() : store.addToTotals(counted);
+                    if (!counted.isEmpty()) {
+                        countedSessions.counted(counted, now);
+                    }
                     Set<String> users = new LinkedHashSet<>();
                     announced.forEach(session -> users.add(session.userId()));
                     // Read before the thresholds: it carries each user's plan, which decides

@@ -2,14 +2,18 @@ package io.tokenmeter.dashboard.sessions.jdbc;
 
 import io.tokenmeter.dashboard.sessions.PricedSession;
 import io.tokenmeter.dashboard.sessions.SessionStore;
+import io.tokenmeter.dashboard.status.jdbc.ChangeNotifier;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -64,10 +68,16 @@ class JdbcSessionStore implements SessionStore {
 
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
+    private final ChangeNotifier statusChanges;
 
-    JdbcSessionStore(JdbcTemplate jdbc, JsonMapper json) {
+    /**
+     * @param statusChanges told, in the saving transaction, whose status answer changed: it
+     *     estimates the sessions left from the latest sessions
+     */
+    JdbcSessionStore(JdbcTemplate jdbc, JsonMapper json, ChangeNotifier statusChanges) {
         this.jdbc = jdbc;
         this.json = json;
+        this.statusChanges = statusChanges;
     }
 
     @Override
@@ -116,6 +126,13 @@ class JdbcSessionStore implements SessionStore {
                     ps.setArray(10, connection.createArrayOf("text", savings));
                     return ps;
                 });
+        Set<String> owners = new LinkedHashSet<>(List.of(users));
+        jdbc.execute(
+                (ConnectionCallback<Void>)
+                        connection -> {
+                            statusChanges.announce(connection, owners);
+                            return null;
+                        });
     }
 
     @Override
@@ -137,6 +154,17 @@ class JdbcSessionStore implements SessionStore {
                         + " FROM session_cost WHERE user_id = ?"
                         + " ORDER BY completed_at DESC, session_id LIMIT ?",
                 this::session,
+                userId,
+                limit);
+    }
+
+    @Override
+    public Tokens latestTokens(String userId, int limit) {
+        return jdbc.queryForObject(
+                "SELECT count(*) AS sessions, coalesce(sum(total_tokens), 0) AS tokens FROM"
+                        + " (SELECT total_tokens FROM session_cost WHERE user_id = ?"
+                        + " ORDER BY completed_at DESC, session_id LIMIT ?) AS latest",
+                (rs, row) -> new Tokens(rs.getInt("sessions"), rs.getLong("tokens")),
                 userId,
                 limit);
     }

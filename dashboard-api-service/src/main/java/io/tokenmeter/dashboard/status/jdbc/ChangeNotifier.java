@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  * counts those payloads.
  */
 @Component
-class ChangeNotifier {
+public class ChangeNotifier {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeNotifier.class);
 
@@ -51,7 +51,7 @@ class ChangeNotifier {
     }
 
     /** Announces {@code userIds} on {@code connection}, in its current transaction. */
-    void announce(Connection connection, Collection<String> userIds) throws SQLException {
+    public void announce(Connection connection, Collection<String> userIds) throws SQLException {
         List<String> payloads = ChangeNotices.payloads(userIds);
         if (payloads.isEmpty()) {
             return;

@@ -16,7 +16,8 @@ record StatusDocument(
         Instant subscriptionStart,
         Instant subscriptionEnd,
         boolean paymentFailed,
-        Instant asOf) {
+        Instant asOf,
+        Long estimatedSessionsRemaining) {
 
     static StatusDocument of(UserStatus status) {
         return new StatusDocument(
@@ -31,6 +32,7 @@ record StatusDocument(
                 status.subscriptionStart(),
                 status.subscriptionEnd(),
                 status.paymentFailed(),
-                status.asOf());
+                status.asOf(),
+                status.estimatedSessionsRemaining());
     }
 }

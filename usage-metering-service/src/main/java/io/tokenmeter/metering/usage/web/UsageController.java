@@ -2,8 +2,8 @@ package io.tokenmeter.metering.usage.web;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tokenmeter.metering.usage.UsageMeter;
-import io.tokenmeter.metering.usage.UsageSnapshot;
+import io.tokenmeter.metering.reservation.Quota;
+import io.tokenmeter.metering.reservation.Reservations;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -13,30 +13,34 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class UsageController {
 
-    private final UsageMeter meter;
+    private final Reservations reservations;
     private final Counter allowed;
     private final Counter denied;
 
-    UsageController(UsageMeter meter, MeterRegistry registry) {
-        this.meter = meter;
+    UsageController(Reservations reservations, MeterRegistry registry) {
+        this.reservations = reservations;
         this.allowed = decisions(registry, true);
         this.denied = decisions(registry, false);
     }
 
-    /** The user's usage in their current period (FREE: lifetime) and whether they may go on. */
+    /**
+     * The user's usage in their current period (FREE: lifetime), the tokens their live holds take,
+     * and whether they may go on: {@code remaining_tokens = max(0, limit - used - reserved)}.
+     */
     @GetMapping("/api/usage/{userId}")
     QuotaResponse usage(@PathVariable String userId) {
-        UsageSnapshot usage = meter.usageOf(userId);
-        (usage.allowed() ? allowed : denied).increment();
+        Quota quota = reservations.quotaOf(userId);
+        (quota.allowed() ? allowed : denied).increment();
         return new QuotaResponse(
-                usage.userId(),
-                usage.plan().tier().name(),
-                usage.tokensUsed(),
-                usage.limit(),
-                usage.remainingTokens(),
-                usage.plan().periodStart().orElse(null),
-                usage.plan().periodEnd().orElse(null),
-                usage.allowed());
+                quota.userId(),
+                quota.plan().tier().name(),
+                quota.used(),
+                quota.limit(),
+                quota.remainingTokens(),
+                quota.plan().periodStart().orElse(null),
+                quota.plan().periodEnd().orElse(null),
+                quota.held(),
+                quota.allowed());
     }
 
     record QuotaResponse(
@@ -47,6 +51,7 @@ class UsageController {
             long remainingTokens,
             Instant periodStart,
             Instant periodEnd,
+            long reservedTokens,
             boolean allowed) {}
 
     private static Counter decisions(MeterRegistry registry, boolean allowed) {

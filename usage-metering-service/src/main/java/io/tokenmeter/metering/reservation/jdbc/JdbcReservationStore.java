@@ -1,0 +1,258 @@
+package io.tokenmeter.metering.reservation.jdbc;
+
+import io.tokenmeter.metering.reservation.Hold;
+import io.tokenmeter.metering.reservation.Quota;
+import io.tokenmeter.metering.reservation.ReservationStore;
+import io.tokenmeter.metering.usage.Plan;
+import io.tokenmeter.schemas.Tier;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/** Holds on PostgreSQL ({@code reservation}, {@code reservation_user}). */
+public class JdbcReservationStore implements ReservationStore {
+
+    /**
+     * Plan, usage in the plan's bucket (as the quota endpoint has always read it) and live holds,
+     * in one statement so that they come from one snapshot: a settlement committing meanwhile is
+     * seen whole (usage up, hold gone) or not at all.
+     */
+    private static final String QUOTA =
+            "select coalesce(p.tier, 'FREE') as tier, p.period_start, p.period_end,"
+                    + " coalesce((select t.tokens from usage_total t where t.user_id = ?"
+                    + " and t.period_start = coalesce(p.bucket, '-infinity'::timestamptz)), 0)"
+                    + " as used,"
+                    + " (select coalesce(sum(r.tokens), 0) from reservation r where r.user_id = ?"
+                    + " and r.expires_at > ? and r.session_id is distinct from ?::text) as held"
+                    + " from (select 1) as one left join user_plan p on p.user_id = ?";
+
+    /**
+     * Three statements sent in one round trip and run in order: the user's lock, then the session's
+     * hold (locked) and whether it was metered with the quota. Under READ COMMITTED each statement
+     * reads a snapshot taken when it starts, so the reads see everything committed before the lock
+     * was granted.
+     */
+    private static final String LOCK_AND_READ =
+            "select user_id from reservation_user where user_id = ? for update;"
+                    + " select * from reservation where session_id = ? for update;"
+                    + " select exists (select 1 from session_ledger where session_id = ?)"
+                    + " as metered, q.* from ("
+                    + QUOTA
+                    + ") as q";
+
+    private static final RowMapper<Hold> HOLD =
+            (rs, row) ->
+                    new Hold(
+                            rs.getString("session_id"),
+                            rs.getString("user_id"),
+                            rs.getLong("tokens"),
+                            instant(rs, "expires_at"));
+
+    private final JdbcTemplate jdbc;
+
+    public JdbcReservationStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Optional<Admitting> lockAndRead(String userId, String sessionId, Instant now) {
+        return jdbc.execute(
+                (ConnectionCallback<Optional<Admitting>>)
+                        connection -> {
+                            try (PreparedStatement statement =
+                                    connection.prepareStatement(LOCK_AND_READ)) {
+                                statement.setString(1, userId);
+                                statement.setString(2, sessionId);
+                                statement.setString(3, sessionId);
+                                setQuotaParameters(statement, 4, userId, sessionId, now);
+                                statement.execute();
+                                boolean locked;
+                                try (ResultSet rs = statement.getResultSet()) {
+                                    locked = rs.next();
+                                }
+                                statement.getMoreResults();
+                                Optional<Hold> hold = Optional.empty();
+                                try (ResultSet rs = statement.getResultSet()) {
+                                    if (rs.next()) {
+                                        hold = Optional.of(HOLD.mapRow(rs, 0));
+                                    }
+                                }
+                                statement.getMoreResults();
+                                try (ResultSet rs = statement.getResultSet()) {
+                                    rs.next();
+                                    if (!locked) {
+                                        return Optional.empty();
+                                    }
+                                    return Optional.of(
+                                            new Admitting(
+                                                    rs.getBoolean("metered"),
+                                                    hold,
+                                                    quota(rs, userId)));
+                                }
+                            }
+                        });
+    }
+
+    /**
+     * Every metering batch holds {@code ROW EXCLUSIVE} on {@code usage_total} from before its
+     * ledger insert to its commit ({@code JdbcUsageStore}); {@code SHARE} conflicts with it. So
+     * this waits for the batches in flight, which may have looked for the user's row before it
+     * existed and skipped their holds: once it commits, their sessions are in the ledger for the
+     * admission to see, and every later batch finds the row. Once per user, ever.
+     */
+    @Override
+    public void addUser(String userId) {
+        jdbc.execute("lock table usage_total in share mode");
+        jdbc.update(
+                "insert into reservation_user (user_id) values (?) on conflict do nothing", userId);
+    }
+
+    @Override
+    public Quota quota(String userId, String exceptSessionId, Instant now) {
+        return jdbc.query(
+                connection -> {
+                    PreparedStatement statement = connection.prepareStatement(QUOTA);
+                    setQuotaParameters(statement, 1, userId, exceptSessionId, now);
+                    return statement;
+                },
+                (ResultSet rs) -> {
+                    rs.next();
+                    return quota(rs, userId);
+                });
+    }
+
+    private static void setQuotaParameters(
+            PreparedStatement statement,
+            int first,
+            String userId,
+            String exceptSessionId,
+            Instant now)
+            throws SQLException {
+        statement.setString(first, userId);
+        statement.setString(first + 1, userId);
+        statement.setObject(first + 2, timestamp(now));
+        statement.setString(first + 3, exceptSessionId);
+        statement.setString(first + 4, userId);
+    }
+
+    private static Quota quota(ResultSet rs, String userId) throws SQLException {
+        Tier tier = Tier.valueOf(rs.getString("tier"));
+        Plan plan =
+                tier.paid()
+                        ? new Plan(
+                                tier,
+                                optionalInstant(rs, "period_start"),
+                                optionalInstant(rs, "period_end"))
+                        : Plan.FREE;
+        return new Quota(userId, plan, rs.getLong("used"), rs.getLong("held"));
+    }
+
+    @Override
+    public void save(Hold hold, Instant now) {
+        jdbc.update(
+                "insert into reservation (session_id, user_id, tokens, expires_at, created_at)"
+                        + " values (?, ?, ?, ?, ?) on conflict (session_id) do update"
+                        + " set user_id = excluded.user_id, tokens = excluded.tokens,"
+                        + " expires_at = excluded.expires_at",
+                hold.sessionId(),
+                hold.userId(),
+                hold.tokens(),
+                timestamp(hold.expiresAt()),
+                timestamp(now));
+    }
+
+    @Override
+    public Optional<Hold> release(String userId, String sessionId) {
+        return jdbc
+                .query(
+                        "delete from reservation where session_id = ? and user_id = ?"
+                                + " returning *",
+                        HOLD,
+                        sessionId,
+                        userId)
+                .stream()
+                .findFirst();
+    }
+
+    @Override
+    public List<Hold> deleteExpired(Instant now, int max) {
+        // SKIP LOCKED: a hold an admission is replacing or a batch settling is theirs to handle.
+        return jdbc.query(
+                "delete from reservation where session_id in (select session_id from reservation"
+                        + " where expires_at <= ? order by expires_at limit ?"
+                        + " for update skip locked) returning *",
+                HOLD,
+                timestamp(now),
+                max);
+    }
+
+    @Override
+    public long heldTokens(Instant now) {
+        Long held =
+                jdbc.queryForObject(
+                        "select coalesce(sum(tokens), 0) from reservation where expires_at > ?",
+                        Long.class,
+                        timestamp(now));
+        return held == null ? 0 : held;
+    }
+
+    @Override
+    public Set<String> lockUsers(Collection<String> userIds) {
+        String[] users = userIds.toArray(String[]::new);
+        Set<String> locked = new LinkedHashSet<>();
+        jdbc.query(
+                connection -> {
+                    PreparedStatement statement =
+                            connection.prepareStatement(
+                                    "select user_id from reservation_user"
+                                            + " where user_id = any(?::text[])"
+                                            + " order by user_id for update");
+                    statement.setArray(1, connection.createArrayOf("text", users));
+                    return statement;
+                },
+                (ResultSet rs) -> {
+                    locked.add(rs.getString(1));
+                });
+        return locked;
+    }
+
+    @Override
+    public List<Hold> settle(Collection<String> sessionIds) {
+        String[] ids = sessionIds.toArray(String[]::new);
+        return jdbc.query(
+                connection -> {
+                    PreparedStatement statement =
+                            connection.prepareStatement(
+                                    "delete from reservation where session_id = any(?::text[])"
+                                            + " returning *");
+                    statement.setArray(1, connection.createArrayOf("text", ids));
+                    return statement;
+                },
+                HOLD);
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static Optional<Instant> optionalInstant(ResultSet rs, String column)
+            throws SQLException {
+        return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class))
+                .map(OffsetDateTime::toInstant);
+    }
+}

@@ -1,0 +1,197 @@
+package io.tokenmeter.metering.reservation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokenmeter.metering.usage.UsageMeter;
+import io.tokenmeter.schemas.Tier;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Expiry (with a clock the test moves), tier changes and settlement, on the real stores. */
+class ReservationsOnPostgresTests {
+
+    static final Instant START = Instant.parse("2026-06-01T00:00:00Z");
+
+    static ReservationsOnPostgres postgres;
+
+    final List<String> happened = new ArrayList<>();
+    final String user = "u_" + UUID.randomUUID();
+    Reservations reservations;
+    UsageMeter meter;
+
+    @BeforeAll
+    static void database() {
+        postgres = ReservationsOnPostgres.create(ReservationsOnPostgresTests.class, START, 4);
+    }
+
+    @AfterAll
+    static void close() {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void cores() {
+        postgres.clock.set(START);
+        ReservationEvents events = new Logged(happened);
+        reservations = postgres.reservations(events);
+        meter = postgres.meter(new ReservationSettlement(postgres.store, events));
+    }
+
+    @Test
+    void aHoldStopsCountingAtItsExpiryAndTheSweeperDeletesItLater() {
+        assertThat(reserve("a", 80_000, 60)).isInstanceOf(Admission.Granted.class);
+        assertThat(reserve("b", 30_000, 60)).isInstanceOf(Admission.Refused.class);
+
+        postgres.clock.advance(Duration.ofSeconds(59));
+        assertThat(reservations.quotaOf(user).held()).isEqualTo(80_000);
+        postgres.clock.advance(Duration.ofSeconds(1));
+        assertThat(reservations.quotaOf(user).held()).isZero();
+        assertThat(reservations.quotaOf(user).remainingTokens()).isEqualTo(100_000);
+        assertThat(reserve("b", 30_000, 60)).isInstanceOf(Admission.Granted.class);
+
+        postgres.jdbc.update("delete from reservation where user_id <> ?", user);
+        happened.clear();
+        assertThat(reservations.sweep(1000)).isEqualTo(1);
+        assertThat(happened).containsExactly("expired a", "held 30000");
+        assertThat(postgres.jdbc.queryForList("select session_id from reservation", String.class))
+                .containsExactly(user + "-b");
+    }
+
+    @Test
+    void anExpiredHoldAskedForAgainIsANewHoldAndItsLateSessionCountsInFull() {
+        reserve("a", 50_000, 60);
+        postgres.clock.advance(Duration.ofSeconds(61));
+        happened.clear();
+        Admission again = reserve("a", 50_000, 60);
+        assertThat(again).isInstanceOf(Admission.Granted.class);
+        assertThat(((Admission.Granted) again).created()).isTrue();
+        assertThat(happened).containsExactly("expired a", "granted a 50000");
+
+        postgres.clock.advance(Duration.ofSeconds(61));
+        happened.clear();
+        meter.meter(List.of(postgres.session(user + "-a", user, 70_000)));
+        assertThat(happened).containsExactly("settled a live=false used=70000");
+        assertThat(reservations.quotaOf(user).used()).isEqualTo(70_000);
+        assertThat(reservations.quotaOf(user).held()).isZero();
+    }
+
+    @Test
+    void aSessionSettlesItsHoldOnceAndCountsInFullBeyondIt() {
+        reserve("a", 20_000, 900);
+        meter.meter(List.of(postgres.session(user + "-a", user, 25_000)));
+        meter.meter(List.of(postgres.session(user + "-a", user, 25_000)));
+        assertThat(happened).containsExactly("granted a 20000", "settled a live=true used=25000");
+        assertThat(reservations.quotaOf(user).used()).isEqualTo(25_000);
+        assertThat(reserve("a", 1_000, 900)).isInstanceOf(Admission.AlreadySettled.class);
+    }
+
+    @Test
+    void anUpgradeMakesRoomAtOnceAndARefusalNamesTheTierThatWouldFit() {
+        meter.meter(List.of(postgres.session(user + "-spent", user, 95_000)));
+        Admission refused = reserve("a", 500_000, 900);
+        assertThat(refused)
+                .isEqualTo(new Admission.Refused(Tier.FREE, 5_000, Optional.of(Tier.ESSENTIEL)));
+        assertThat(reserve("a", 2_000_000, 900))
+                .isEqualTo(new Admission.Refused(Tier.FREE, 5_000, Optional.of(Tier.PRO)));
+
+        // The paid period started before the session: it moves into the period, which has room.
+        meter.applySubscriptionChanges(
+                List.of(
+                        ReservationsOnPostgres.subscribed(
+                                user, Tier.ESSENTIEL, START.minusSeconds(3600), START)));
+        Admission granted = reserve("a", 500_000, 900);
+        assertThat(granted).isInstanceOf(Admission.Granted.class);
+        assertThat(((Admission.Granted) granted).remainingTokens())
+                .isEqualTo(1_200_000 - 95_000 - 500_000);
+
+        meter.applySubscriptionChanges(
+                List.of(
+                        ReservationsOnPostgres.subscribed(
+                                user, Tier.MAX, START.minusSeconds(3600), START.plusSeconds(1))));
+        assertThat(reserve("b", 30_000_000, 900))
+                .isEqualTo(
+                        new Admission.Refused(
+                                Tier.MAX, 24_000_000 - 95_000 - 500_000, Optional.empty()));
+    }
+
+    @Test
+    void freeStaysOneShotWhateverTimePasses() {
+        meter.meter(List.of(postgres.session(user + "-spent", user, 100_000)));
+        postgres.clock.advance(Duration.ofDays(400));
+        assertThat(reserve("a", 1, 900))
+                .isEqualTo(new Admission.Refused(Tier.FREE, 0, Optional.of(Tier.ESSENTIEL)));
+        assertThat(reservations.quotaOf(user).allowed()).isFalse();
+    }
+
+    @Test
+    void aHoldOfAnotherUserIsNotTakenOver() {
+        reserve("a", 1_000, 900);
+        Admission other =
+                reservations.reserve(
+                        new ReservationRequest(
+                                "someone-else", user + "-a", 1_000, Duration.ofSeconds(900)));
+        assertThat(other).isEqualTo(new Admission.HeldForAnotherUser(user + "-a"));
+    }
+
+    Admission reserve(String session, long tokens, long ttlSeconds) {
+        return reservations.reserve(
+                new ReservationRequest(
+                        user, user + "-" + session, tokens, Duration.ofSeconds(ttlSeconds)));
+    }
+
+    /** Events as short lines, session ids without the user's prefix. */
+    final class Logged implements ReservationEvents {
+        final List<String> lines;
+
+        Logged(List<String> lines) {
+            this.lines = lines;
+        }
+
+        String id(Hold hold) {
+            return hold.sessionId().substring(user.length() + 1);
+        }
+
+        @Override
+        public void granted(Hold hold) {
+            lines.add("granted " + id(hold) + " " + hold.tokens());
+        }
+
+        @Override
+        public void raised(Hold hold, long previousTokens) {
+            lines.add("raised " + id(hold) + " " + previousTokens + "->" + hold.tokens());
+        }
+
+        @Override
+        public void refused(String userId, long tokens) {
+            lines.add("refused " + tokens);
+        }
+
+        @Override
+        public void released(Hold hold) {
+            lines.add("released " + id(hold));
+        }
+
+        @Override
+        public void expired(List<Hold> holds) {
+            holds.forEach(hold -> lines.add("expired " + id(hold)));
+        }
+
+        @Override
+        public void settled(Hold hold, boolean live, long usedTokens) {
+            lines.add("settled " + id(hold) + " live=" + live + " used=" + usedTokens);
+        }
+
+        @Override
+        public void held(long tokens) {
+            lines.add("held " + tokens);
+        }
+    }
+}
