@@ -157,6 +157,49 @@ class DeploymentManifestsTests {
         assertThat(fromSecrets).isEqualTo(needed);
     }
 
+    @Test
+    void gitIgnoresTheComposeSecretsFile() throws Exception {
+        Process git =
+                new ProcessBuilder("git", "check-ignore", "-q", "deploy/compose/.env")
+                        .directory(ROOT.toFile())
+                        .start();
+        assertThat(git.waitFor()).as("git check-ignore deploy/compose/.env").isZero();
+        assertThat(Files.readString(ROOT.resolve("deploy/compose/compose.yaml")))
+                .contains("deploy/compose/.env");
+    }
+
+    @Test
+    void strimziTopicsMatchTheCatalogue() {
+        Map<String, Map<String, Object>> byName = new HashMap<>();
+        for (Map<String, Object> document : yaml(ROOT.resolve("deploy/k8s/kafka-topics.yaml"))) {
+            if (document != null && "KafkaTopic".equals(document.get("kind"))) {
+                byName.put((String) at(document, "spec", "topicName"), document);
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (Topic<?> topic : Topics.all()) {
+            expected.add(topic.name());
+            expected.add(topic.deadLetterTopic());
+            assertTopic(byName.get(topic.name()), topic.partitions(), topic.configs());
+            assertTopic(
+                    byName.get(topic.deadLetterTopic()),
+                    topic.partitions(),
+                    topic.deadLetterConfigs());
+        }
+        assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    private static void assertTopic(
+            Map<String, Object> resource, int partitions, Map<String, String> configs) {
+        assertThat(resource).isNotNull();
+        assertThat(at(resource, "spec", "partitions")).isEqualTo(partitions);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) at(resource, "spec", "config");
+        configs.forEach(
+                (key, value) ->
+                        assertThat(String.valueOf(config.get(key))).as(key).isEqualTo(value));
+    }
+
     /**
      * Environment variables the service's code and configuration read through placeholders;
      * platform's database and user JWT settings only where the service has a database or users.
