@@ -60,6 +60,12 @@ public class KafkaErrorHandlingAutoConfiguration {
         return backOff;
     }
 
+    /** Named so that its health contributor is {@code kafkaListeners} (liveness group). */
+    @Bean
+    ListenerContainersHealthIndicator kafkaListenersHealthIndicator() {
+        return new ListenerContainersHealthIndicator();
+    }
+
     @Bean
     @ConditionalOnMissingBean
     DeadLetters deadLetters(KafkaOperations<Object, Object> template, MeterRegistry registry) {
