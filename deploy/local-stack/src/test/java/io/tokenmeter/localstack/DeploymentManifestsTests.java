@@ -37,7 +37,12 @@ class DeploymentManifestsTests {
 
     /** Read with a default by design: a deployment may leave them unset. */
     static final Set<String> OPTIONAL =
-            Set.of("STRIPE_API_BASE", "AUTH_JWT_JWKS_URI", "PRICING_FILE");
+            Set.of(
+                    "STRIPE_API_BASE",
+                    "AUTH_JWT_JWKS_URI",
+                    "AUTH_JWT_ISSUER",
+                    "AUTH_JWT_AUDIENCE",
+                    "PRICING_FILE");
 
     /** Set by deployments for the platform rather than read through a placeholder. */
     static final Set<String> PLATFORM =
