@@ -62,7 +62,8 @@ public class SecretsStartupCheck implements ApplicationListener<ApplicationPrepa
         throw new WeakSecretsException(problems);
     }
 
-    static boolean isDevelopment(Environment environment) {
+    /** Whether {@code TOKENMETER_ENV=development}: anything else, or nothing, is production. */
+    public static boolean isDevelopment(Environment environment) {
         return DEVELOPMENT.equals(
                 environment.getProperty(ENVIRONMENT, "").trim().toLowerCase(Locale.ROOT));
     }
