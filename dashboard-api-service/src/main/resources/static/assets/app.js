@@ -3,7 +3,9 @@
 //
 // Sign-in: the application that links here passes the user's JWT in the URL fragment
 // (/#token=<jwt>), which never reaches a server log; the page keeps it in localStorage and removes
-// it from the address bar. Every API call sends it as "Authorization: Bearer <jwt>".
+// it from the address bar. Every API call sends it as "Authorization: Bearer <jwt>". A link carrying
+// another user's token never silently replaces a stored session (a link planted by someone else
+// would show their account, and send a checkout to it): the page asks first.
 //
 // Bar colour, from the API's usage_percent (already rounded to 2 decimals):
 //   below 70 → purple; 70 up to and including 90 → yellow; above 90 → red, with the warning.
@@ -34,10 +36,29 @@
   function takeTokenFromFragment() {
     const params = new URLSearchParams(location.hash.replace(/^#/, ""));
     const fromFragment = params.get("token");
-    if (fromFragment) {
+    if (!fromFragment) return;
+    history.replaceState(null, "", location.pathname + location.search);
+    const stored = token();
+    if (!stored || stored === fromFragment || sameUser(stored, fromFragment)
+        || window.confirm("Ce lien ouvre la page avec un autre compte que celui connecté. "
+            + "Remplacer la session en cours ?")) {
       localStorage.setItem(TOKEN_KEY, fromFragment);
-      history.replaceState(null, "", location.pathname + location.search);
     }
+  }
+
+  // Whether two JWTs name the same user (their "sub"). Unverified: the server checks signatures;
+  // this only decides whether a renewed token of the same user may replace the stored one quietly.
+  function sameUser(a, b) {
+    const subject = (jwt) => {
+      try {
+        const payload = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+        return JSON.parse(atob(payload)).sub;
+      } catch (e) {
+        return undefined;
+      }
+    };
+    const sa = subject(a);
+    return sa !== undefined && sa === subject(b);
   }
 
   function signOut(message) {

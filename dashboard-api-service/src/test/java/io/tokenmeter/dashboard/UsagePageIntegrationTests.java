@@ -6,6 +6,7 @@ import static io.tokenmeter.dashboard.States.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent;
 
 import com.sun.net.httpserver.HttpServer;
 import io.tokenmeter.events.SubscriptionState;
@@ -21,10 +22,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -274,12 +277,63 @@ class UsagePageIntegrationTests {
         assertThat(checkoutAuthorization.get()).isEqualTo("Bearer " + token);
     }
 
+    @Test
+    void asksBeforeALinkReplacesTheStoredSessionWithAnotherUsers() {
+        String owner = newUser();
+        String other = newUser();
+        for (String user : List.of(owner, other)) {
+            publish(States.usage(user, "FREE", null, owner.equals(user) ? 1_111 : 2_222));
+            awaitStatus(user, owner.equals(user) ? 1_111 : 2_222);
+        }
+        String ownersToken = open(owner);
+        waitForText("tokens-used", "1 111");
+
+        link(other);
+        Alert question = new WebDriverWait(browser, Duration.ofSeconds(10)).until(alertIsPresent());
+        assertThat(question.getText()).contains("autre compte");
+        question.dismiss();
+
+        waitForText("tokens-used", "1 111");
+        assertThat(storedToken()).isEqualTo(ownersToken);
+        assertThat(browser.getCurrentUrl()).doesNotContain("token=");
+
+        String othersToken = link(other);
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(alertIsPresent()).accept();
+
+        waitForText("tokens-used", "2 222");
+        assertThat(storedToken()).isEqualTo(othersToken);
+
+        // A renewed token of the signed-in user replaces the stored one without asking.
+        String renewed = TestJwts.user(other).expiresAt(Instant.now().plusSeconds(7_200)).token();
+        browser.get("about:blank");
+        browser.get("http://localhost:" + port + "/#token=" + renewed);
+        waitForText("tokens-used", "2 222");
+        assertThat(storedToken()).isEqualTo(renewed);
+    }
+
+    private String storedToken() {
+        return (String)
+                ((JavascriptExecutor) browser)
+                        .executeScript("return localStorage.getItem('tokenmeter.token');");
+    }
+
     /** Opens the page as a front end would link to it, signed in as {@code user}. */
     private String open(String user) {
+        signOut();
+        return link(user);
+    }
+
+    /** Follows a link to the page carrying {@code user}'s token, whatever session is stored. */
+    private String link(String user) {
         String token = TestJwts.user(user).token();
         browser.get("about:blank");
         browser.get("http://localhost:" + port + "/#token=" + token);
         return token;
+    }
+
+    private void signOut() {
+        browser.get("http://localhost:" + port + "/favicon.svg");
+        ((JavascriptExecutor) browser).executeScript("localStorage.clear();");
     }
 
     private void awaitStatus(String user, long used) {

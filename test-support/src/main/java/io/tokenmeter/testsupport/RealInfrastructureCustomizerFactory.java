@@ -12,8 +12,9 @@ import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
 
 /**
- * Points every {@link IntegrationTest} at the shared broker and at a database of its own. One
- * context per test class: the database is part of the context's identity.
+ * Points every {@link IntegrationTest} at the shared broker and at a database of its own, in
+ * development mode ({@code TOKENMETER_ENV=development}: test secrets are accepted). One context per
+ * test class: the database is part of the context's identity.
  */
 class RealInfrastructureCustomizerFactory implements ContextCustomizerFactory {
 
@@ -47,7 +48,11 @@ class RealInfrastructureCustomizerFactory implements ContextCustomizerFactory {
                             "spring.datasource.username",
                             database.username(),
                             "spring.datasource.password",
-                            database.password());
+                            database.password(),
+                            // Tests use development secrets, which production refuses to start
+                            // with.
+                            "TOKENMETER_ENV",
+                            "development");
             context.getEnvironment()
                     .getPropertySources()
                     .addFirst(new MapPropertySource("tokenmeter-test-infrastructure", properties));

@@ -21,6 +21,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * at 127.0.0.1:5432 ({@code TOKENMETER_TEST_POSTGRES_URL}, {@code TOKENMETER_TEST_POSTGRES_USER}
  * override it). With {@code -Dtokenmeter.test.infrastructure=testcontainers} (Maven profile {@code
  * testcontainers}) both run in containers instead, which needs a Docker engine.
+ *
+ * <p>Starting it sets the system property {@code TOKENMETER_ENV=development}, so that services
+ * started in this JVM accept the tests' secrets.
  */
 public final class TestInfrastructure {
 
@@ -90,6 +93,9 @@ public final class TestInfrastructure {
 
     private static Backend backend() {
         if (backend == null) {
+            // Services a test starts by hand in this JVM (SpringApplicationBuilder) use test
+            // secrets too, which only development mode accepts.
+            System.setProperty("TOKENMETER_ENV", "development");
             backend =
                     "testcontainers".equals(System.getProperty(MODE_PROPERTY))
                             ? ContainerBackend.start()

@@ -1,6 +1,7 @@
 package io.tokenmeter.dashboard.kafka;
 
 import io.tokenmeter.platform.kafka.InvalidRecordException;
+import io.tokenmeter.platform.kafka.KafkaErrorHandlingAutoConfiguration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -16,6 +17,11 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
  * transaction, one round trip) to keep up with thousands of states per second; a record that cannot
  * be decoded or breaks the contract fails the batch at its index, so the error handler commits what
  * precedes it, dead-letters that one record and carries on with the rest.
+ *
+ * <p>When applying the batch fails for another reason than the database being unavailable (a value
+ * the database refuses, say), the records are applied one by one to find the one that fails: the
+ * batch fails at its index, as above, instead of dead-lettering every record with it. An
+ * unavailable database fails the batch as a whole, for the outage path to retry.
  */
 public final class Batches {
 
@@ -27,29 +33,64 @@ public final class Batches {
      * Maps the batch's values of type {@code type} and applies them. Tombstones (null values
      * without a decoding failure) are skipped: nothing in the contract deletes a state.
      */
-    @SuppressWarnings("unchecked")
     public static <V, T> void apply(
             List<ConsumerRecord<String, Object>> records,
             Class<V> type,
             Function<V, T> mapping,
             Consumer<List<T>> apply) {
-        List<T> mapped;
+        List<T> mapped = new ArrayList<>(records.size());
+        List<Integer> indexes = new ArrayList<>(records.size());
         try {
-            mapped = map(records, type, mapping);
+            map(records, type, mapping, mapped, indexes);
         } catch (FailedAt failure) {
-            if (!failure.before.isEmpty()) {
-                apply.accept((List<T>) failure.before);
-            }
+            applyIsolating(mapped, indexes, apply);
             throw failure.exception;
         }
-        if (!mapped.isEmpty()) {
-            apply.accept(mapped);
+        applyIsolating(mapped, indexes, apply);
+    }
+
+    /**
+     * Applies {@code values} (mapped from the records at {@code indexes}) in one call; if that
+     * fails other than by an outage, one by one, failing the batch at the first that fails alone.
+     */
+    private static <T> void applyIsolating(
+            List<T> values, List<Integer> indexes, Consumer<List<T>> apply) {
+        if (values.isEmpty()) {
+            return;
+        }
+        try {
+            apply.accept(values);
+            return;
+        } catch (RuntimeException failure) {
+            if (KafkaErrorHandlingAutoConfiguration.isDatabaseUnavailable(failure)) {
+                throw failure;
+            }
+            LOG.warn(
+                    failure,
+                    () ->
+                            "applying a batch of "
+                                    + values.size()
+                                    + " failed; applying its records one by one");
+        }
+        for (int i = 0; i < values.size(); i++) {
+            try {
+                apply.accept(List.of(values.get(i)));
+            } catch (RuntimeException failure) {
+                if (KafkaErrorHandlingAutoConfiguration.isDatabaseUnavailable(failure)) {
+                    throw failure;
+                }
+                throw new BatchListenerFailedException(
+                        "cannot apply record: " + failure.getMessage(), failure, indexes.get(i));
+            }
         }
     }
 
-    private static <V, T> List<T> map(
-            List<ConsumerRecord<String, Object>> records, Class<V> type, Function<V, T> mapping) {
-        List<T> mapped = new ArrayList<>(records.size());
+    private static <V, T> void map(
+            List<ConsumerRecord<String, Object>> records,
+            Class<V> type,
+            Function<V, T> mapping,
+            List<T> mapped,
+            List<Integer> indexes) {
         for (int index = 0; index < records.size(); index++) {
             ConsumerRecord<String, Object> record = records.get(index);
             Object value = record.value();
@@ -61,7 +102,6 @@ public final class Batches {
                                 LOG);
                 if (undecodable != null) {
                     throw new FailedAt(
-                            mapped,
                             new BatchListenerFailedException(
                                     "undecodable record", undecodable, index));
                 }
@@ -69,7 +109,6 @@ public final class Batches {
             }
             if (!type.isInstance(value)) {
                 throw new FailedAt(
-                        mapped,
                         invalid(
                                 "expected a "
                                         + type.getSimpleName()
@@ -79,22 +118,20 @@ public final class Batches {
             }
             try {
                 mapped.add(mapping.apply(type.cast(value)));
+                indexes.add(index);
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw new FailedAt(mapped, invalid(e.getMessage(), index));
+                throw new FailedAt(invalid(e.getMessage(), index));
             }
         }
-        return mapped;
     }
 
-    /** A batch failed at one record; {@code before} holds the values mapped before it. */
+    /** Mapping failed at one record; what was mapped before it is in the caller's lists. */
     private static final class FailedAt extends RuntimeException {
 
-        private final transient List<?> before;
         private final BatchListenerFailedException exception;
 
-        FailedAt(List<?> before, BatchListenerFailedException exception) {
+        FailedAt(BatchListenerFailedException exception) {
             super(null, null, false, false);
-            this.before = before;
             this.exception = exception;
         }
     }

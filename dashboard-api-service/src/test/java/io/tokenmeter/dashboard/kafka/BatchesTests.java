@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
@@ -86,5 +88,53 @@ class BatchesTests {
                         });
 
         assertThat(applied).isEmpty();
+    }
+
+    @Test
+    void isolatesARecordTheReadModelRefusesAndAppliesTheOthersOfItsBatch() {
+        assertThatThrownBy(
+                        () ->
+                                Batches.apply(
+                                        List.of(
+                                                record(0, "a"),
+                                                record(1, null),
+                                                record(2, "refused"),
+                                                record(3, "b")),
+                                        String.class,
+                                        BatchesTests::mapping,
+                                        this::applyRefusingOne))
+                .isInstanceOfSatisfying(
+                        BatchListenerFailedException.class,
+                        failure -> {
+                            assertThat(failure.getIndex()).isEqualTo(2);
+                            assertThat(failure.getCause())
+                                    .isInstanceOf(DataIntegrityViolationException.class);
+                        });
+
+        // The error handler commits what precedes index 2, dead-letters it, redelivers the rest.
+        assertThat(applied).containsExactly(List.of("A"));
+    }
+
+    @Test
+    void failsTheWholeBatchWhenTheDatabaseIsUnavailable() {
+        assertThatThrownBy(
+                        () ->
+                                Batches.apply(
+                                        List.of(record(0, "a"), record(1, "b")),
+                                        String.class,
+                                        BatchesTests::mapping,
+                                        values -> {
+                                            throw new DataAccessResourceFailureException(
+                                                    "connection refused");
+                                        }))
+                .isInstanceOf(DataAccessResourceFailureException.class);
+    }
+
+    /** A read model that refuses (as the database would) any batch holding "REFUSED". */
+    private void applyRefusingOne(List<String> values) {
+        if (values.contains("REFUSED")) {
+            throw new DataIntegrityViolationException("value too long for type character(3)");
+        }
+        applied.add(values);
     }
 }

@@ -88,6 +88,7 @@ final class RunningSystem implements AutoCloseable {
         environment.put("FRONTEND_URL", "http://localhost:8080");
         environment.put("AUTH_JWT_SECRET", TestJwts.SECRET);
         environment.put("METERING_API_TOKEN", METERING_TOKEN);
+        environment.put("TOKENMETER_ENV", "development");
         Path logs =
                 Files.createDirectories(
                         Path.of("target", "e2e-logs", owner.getSimpleName()).toAbsolutePath());

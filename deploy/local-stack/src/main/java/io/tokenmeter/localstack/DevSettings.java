@@ -18,7 +18,9 @@ record DevSettings(Map<String, String> values) {
                     "STRIPE_PRICE_ID_MAX", "price_local_max",
                     "FRONTEND_URL", "http://localhost:8080",
                     "AUTH_JWT_SECRET", "local-development-only-jwt-secret-0123456789",
-                    "METERING_API_TOKEN", "local-development-only-metering-token");
+                    "METERING_API_TOKEN", "local-development-only-metering-token",
+                    // Lets the services accept the values above, which production refuses.
+                    "TOKENMETER_ENV", "development");
 
     static DevSettings fromEnvironment(Map<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);

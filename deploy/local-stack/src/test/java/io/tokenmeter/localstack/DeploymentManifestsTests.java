@@ -37,11 +37,26 @@ class DeploymentManifestsTests {
 
     /** Read with a default by design: a deployment may leave them unset. */
     static final Set<String> OPTIONAL =
-            Set.of("STRIPE_API_BASE", "AUTH_JWT_JWKS_URI", "PRICING_FILE");
+            Set.of(
+                    "STRIPE_API_BASE",
+                    "AUTH_JWT_JWKS_URI",
+                    "AUTH_JWT_ISSUER",
+                    "AUTH_JWT_AUDIENCE",
+                    "PRICING_FILE");
 
     /** Set by deployments for the platform rather than read through a placeholder. */
     static final Set<String> PLATFORM =
             Set.of("SERVER_PORT", "JAVA_TOOL_OPTIONS", "LOGGING_STRUCTURED_FORMAT_CONSOLE");
+
+    /** The contract's secrets: never in a ConfigMap nor in a file of the repository. */
+    static final Set<String> SECRETS =
+            Set.of(
+                    "DATABASE_USER",
+                    "DATABASE_PASSWORD",
+                    "STRIPE_SECRET_KEY",
+                    "STRIPE_WEBHOOK_SECRET",
+                    "AUTH_JWT_SECRET",
+                    "METERING_API_TOKEN");
 
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]+)");
 
@@ -93,7 +108,7 @@ class DeploymentManifestsTests {
         assertThat(composeEnvironment.keySet()).as("compose").containsAll(required);
 
         Set<String> k8sNames = new TreeSet<>(k8sEnv(k8sContainer(service.name())).keySet());
-        k8sNames.addAll(configMapAndSecretKeys());
+        k8sNames.addAll(configMapKeys());
         assertThat(k8sNames).as("k8s").containsAll(required);
     }
 
@@ -113,7 +128,49 @@ class DeploymentManifestsTests {
                     .as("k8s " + service.name())
                     .containsAll(k8sEnv(k8sContainer(service.name())).keySet());
         }
-        assertThat(known).as("k8s ConfigMap and Secret").containsAll(configMapAndSecretKeys());
+        assertThat(known).as("k8s ConfigMap").containsAll(configMapKeys());
+    }
+
+    @Test
+    void kustomizationShipsNoSecretValues() {
+        for (String resource : kustomizationResources()) {
+            for (Map<String, Object> document : yaml(ROOT.resolve("deploy/k8s/" + resource))) {
+                assertThat(document.get("kind")).as(resource).isNotEqualTo("Secret");
+            }
+        }
+        assertThat(configMapKeys()).doesNotContainAnyElementsOf(SECRETS);
+    }
+
+    /** Each service gets exactly the secrets it reads, from a Secret of its own. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void eachServiceReadsOnlyItsOwnSecrets(ServiceProcess.Definition service) {
+        Set<String> needed = new TreeSet<>(variablesReadBy(service.name()));
+        needed.retainAll(SECRETS);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> env =
+                (List<Map<String, Object>>) k8sContainer(service.name()).get("env");
+        Set<String> fromSecrets = new TreeSet<>();
+        for (Map<String, Object> variable : env) {
+            Object secret = at(variable, "valueFrom");
+            if (secret != null) {
+                assertThat(at(secret, "secretKeyRef", "name"))
+                        .isEqualTo(service.name() + "-secrets");
+                fromSecrets.add((String) variable.get("name"));
+            }
+        }
+        assertThat(fromSecrets).isEqualTo(needed);
+    }
+
+    @Test
+    void gitIgnoresTheComposeSecretsFile() throws Exception {
+        Process git =
+                new ProcessBuilder("git", "check-ignore", "-q", "deploy/compose/.env")
+                        .directory(ROOT.toFile())
+                        .start();
+        assertThat(git.waitFor()).as("git check-ignore deploy/compose/.env").isZero();
+        assertThat(Files.readString(ROOT.resolve("deploy/compose/compose.yaml")))
+                .contains("deploy/compose/.env");
     }
 
     @Test
@@ -148,8 +205,37 @@ class DeploymentManifestsTests {
                         assertThat(String.valueOf(config.get(key))).as(key).isEqualTo(value));
     }
 
-    /** Environment variables the service's code and configuration read through placeholders. */
+    /**
+     * Environment variables the service's code and configuration read through placeholders;
+     * platform's database and user JWT settings only where the service has a database or users.
+     */
     static Set<String> variablesReadBy(String module) {
+        Set<String> names = new TreeSet<>(readThroughPlaceholders(module));
+        String pom = read(ROOT.resolve(module + "/pom.xml"));
+        if (!pom.contains("<artifactId>postgresql</artifactId>")) {
+            names.removeIf(name -> name.startsWith("DATABASE_"));
+        }
+        if (!pom.contains("oauth2-resource-server")) {
+            names.removeIf(name -> name.startsWith("AUTH_JWT_"));
+        }
+        return names;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> kustomizationResources() {
+        return (List<String>)
+                yaml(ROOT.resolve("deploy/k8s/kustomization.yaml")).get(0).get("resources");
+    }
+
+    private static Set<String> readThroughPlaceholders(String module) {
         Set<String> names = new TreeSet<>();
         for (Path source :
                 List.of(ROOT.resolve(module + "/src/main"), ROOT.resolve("platform/src/main"))) {
@@ -202,14 +288,12 @@ class DeploymentManifestsTests {
     }
 
     @SuppressWarnings("unchecked")
-    private static Set<String> configMapAndSecretKeys() {
+    private static Set<String> configMapKeys() {
         Set<String> keys = new TreeSet<>();
         for (Map<String, Object> document : yaml(ROOT.resolve("deploy/k8s/config.yaml"))) {
-            Object data =
-                    "Secret".equals(document.get("kind"))
-                            ? document.get("stringData")
-                            : document.get("data");
-            keys.addAll(((Map<String, Object>) data).keySet());
+            if ("ConfigMap".equals(document.get("kind"))) {
+                keys.addAll(((Map<String, Object>) document.get("data")).keySet());
+            }
         }
         return keys;
     }

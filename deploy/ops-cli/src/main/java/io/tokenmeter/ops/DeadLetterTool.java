@@ -1,6 +1,7 @@
 package io.tokenmeter.ops;
 
 import io.tokenmeter.schemas.Topic;
+import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectDeserializer;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -21,6 +22,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Dead-lettered records: list them with the failure spring-kafka recorded in their headers, show
  * one in full, and send chosen ones back to the topic they came from once the cause is fixed. A
  * redriven record keeps its key and bytes and carries {@code tokenmeter-redriven-from}.
+ *
+ * <p>A record goes back only to its dead-letter topic's source topic in the catalogue, never to the
+ * topic its {@code kafka_dlt-original-topic} header names: whoever can write a DLT could otherwise
+ * have an operator forward a forged record to any topic (a Stripe event, say).
  */
 final class DeadLetterTool {
 
@@ -77,6 +82,9 @@ final class DeadLetterTool {
     }
 
     int redrive(String topic, int partition, long offset) {
+        if (!ofTheCatalogue(topic)) {
+            return Ops.REFUSED;
+        }
         Optional<ConsumerRecord<byte[], byte[]>> found = find(topic, partition, offset);
         if (found.isEmpty()) {
             out.println("no record " + partition + "@" + offset + " on " + deadLetterTopic(topic));
@@ -86,13 +94,24 @@ final class DeadLetterTool {
     }
 
     int redriveAll(String topic) {
+        if (!ofTheCatalogue(topic)) {
+            return Ops.REFUSED;
+        }
         return send(KafkaClients.readAll(bootstrap, deadLetterTopic(topic)));
     }
 
     private int send(List<ConsumerRecord<byte[], byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                String target = header(record, ORIGINAL_TOPIC).orElse(sourceTopic(record.topic()));
+                String target = sourceTopic(record.topic());
+                if (header(record, ORIGINAL_TOPIC).filter(target::equals).isEmpty()) {
+                    out.println(
+                            "note: "
+                                    + record.partition()
+                                    + "@"
+                                    + record.offset()
+                                    + " names another original topic in its headers; ignored");
+                }
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(
                         REDRIVEN_FROM,
@@ -120,6 +139,16 @@ final class DeadLetterTool {
         return KafkaClients.readAll(bootstrap, deadLetterTopic(topic)).stream()
                 .filter(record -> record.partition() == partition && record.offset() == offset)
                 .findFirst();
+    }
+
+    private boolean ofTheCatalogue(String topic) {
+        if (Topics.byName(sourceTopic(deadLetterTopic(topic))).isPresent()) {
+            return true;
+        }
+        out.println(
+                "not a topic of the catalogue: "
+                        + printable("", topic.getBytes(StandardCharsets.UTF_8)));
+        return false;
     }
 
     /** Accepts a source topic or its dead-letter topic. */

@@ -130,6 +130,36 @@ class OpsIntegrationTests {
     }
 
     @Test
+    void redrivesOnlyToTheSourceTopicOfTheCatalogueWhateverTheHeadersSay() throws Exception {
+        String key = "u_forged_" + System.nanoTime();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(
+                DeadLetterTool.ORIGINAL_TOPIC,
+                Topics.STRIPE_WEBHOOK_EVENTS.name().getBytes(StandardCharsets.UTF_8));
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
+            producer.send(
+                            new ProducerRecord<>(
+                                    Topics.USAGE_STATE.deadLetterTopic(),
+                                    null,
+                                    key.getBytes(StandardCharsets.UTF_8),
+                                    "forged".getBytes(StandardCharsets.UTF_8),
+                                    headers))
+                    .get(30, TimeUnit.SECONDS);
+        }
+
+        Result redrive = ops("dlt", "redrive", "--topic", Topics.USAGE_STATE.name(), "--all");
+
+        assertThat(redrive.status()).isEqualTo(Ops.OK);
+        assertThat(redrive.output()).contains("to " + Topics.USAGE_STATE.name());
+        assertThat(TestKafka.readAllRaw(Topics.USAGE_STATE.name()))
+                .anySatisfy(record -> assertThat(record.key()).isEqualTo(key));
+        assertThat(TestKafka.readAllRaw(Topics.STRIPE_WEBHOOK_EVENTS.name()))
+                .noneSatisfy(record -> assertThat(record.key()).isEqualTo(key));
+        assertThat(ops("dlt", "redrive", "--topic", "not.in.the.catalogue", "--all").status())
+                .isEqualTo(Ops.REFUSED);
+    }
+
+    @Test
     void replayRefusesWhileTheGroupHasLiveMembers() {
         try (KafkaConsumer<byte[], byte[]> member = member("dashboard-api-service")) {
             Result refused =

@@ -3,24 +3,32 @@ package io.tokenmeter.platform.kafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.schemas.Topic;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Sends a record that cannot be processed to {@code <topic>.DLT} on the same partition, with
  * spring-kafka's failure headers (exception class, message, original topic/partition/offset), and
  * counts it in {@code tokenmeter.kafka.dead.letters}. An undecodable record keeps its original
- * bytes; a decoded one is re-encoded with today's schema.
+ * bytes, and the message header says why it could not be decoded; a decoded one is re-encoded with
+ * today's schema.
  */
 public class DeadLetters extends DeadLetterPublishingRecoverer {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    private static final LogAccessor LOG = new LogAccessor(DeadLetters.class);
 
     static final String METRIC = "tokenmeter.kafka.dead.letters";
 
@@ -53,6 +61,30 @@ public class DeadLetters extends DeadLetterPublishingRecoverer {
                 .tag("reason", cause.getClass().getSimpleName())
                 .register(registry)
                 .increment();
+    }
+
+    /**
+     * The deserializer's failure says only "failed to deserialize"; why (which schema, what was
+     * wrong) is in its cause, and belongs in the DLT's exception message header.
+     */
+    @Override
+    protected ProducerRecord<Object, Object> createProducerRecord(
+            ConsumerRecord<?, ?> record,
+            TopicPartition partition,
+            Headers headers,
+            byte[] key,
+            byte[] value) {
+        DeserializationException failed =
+                SerializationUtils.getExceptionFromHeader(
+                        record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
+        if (failed != null && failed.getCause() != null && failed.getCause().getMessage() != null) {
+            headers.remove(KafkaHeaders.DLT_EXCEPTION_MESSAGE);
+            headers.add(
+                    KafkaHeaders.DLT_EXCEPTION_MESSAGE,
+                    (failed.getMessage() + ": " + failed.getCause().getMessage())
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+        return super.createProducerRecord(record, partition, headers, key, value);
     }
 
     private static Throwable rootCause(Throwable failure) {

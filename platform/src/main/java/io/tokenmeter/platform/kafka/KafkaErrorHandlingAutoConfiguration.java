@@ -56,11 +56,25 @@ public class KafkaErrorHandlingAutoConfiguration {
                     CannotCreateTransactionException.class,
                     TransactionSystemException.class);
 
+    /**
+     * Whether a listener's own exception is the database being unavailable, which the outage path
+     * retries, rather than a failure of the records.
+     */
+    public static boolean isDatabaseUnavailable(Throwable failure) {
+        return DATABASE_UNAVAILABLE.stream().anyMatch(type -> type.isInstance(failure));
+    }
+
     /** 200 ms, doubling to 5 s, for as long as it takes. */
     public static ExponentialBackOff untilTheDatabaseAnswers() {
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxInterval(OUTAGE_MAX_INTERVAL_MS);
         return backOff;
+    }
+
+    /** Named so that its health contributor is {@code kafkaListeners} (liveness group). */
+    @Bean
+    ListenerContainersHealthIndicator kafkaListenersHealthIndicator() {
+        return new ListenerContainersHealthIndicator();
     }
 
     @Bean

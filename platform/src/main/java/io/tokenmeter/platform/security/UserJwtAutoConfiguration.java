@@ -1,8 +1,11 @@
 package io.tokenmeter.platform.security;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +16,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
@@ -28,6 +37,11 @@ import org.springframework.util.StringUtils;
  * Users authenticate with a bearer JWT whose {@code sub} is the user id (CONTRACT §3.6): RS256
  * against {@code AUTH_JWT_JWKS_URI} in production, else HS256 keyed with the UTF-8 bytes of {@code
  * AUTH_JWT_SECRET}. A {@code "roles": ["admin"]} claim becomes {@code ROLE_ADMIN}.
+ *
+ * <p>Every token must carry {@code exp} (a token without one would be valid forever) and be within
+ * it; {@code iss} must equal {@code AUTH_JWT_ISSUER} and {@code aud} contain {@code
+ * AUTH_JWT_AUDIENCE} when those are set, as production sets them, so that a token the identity
+ * provider issued for another application is refused.
  */
 @AutoConfiguration
 @ConditionalOnClass({JwtDecoder.class, JwtAuthenticationConverter.class})
@@ -42,11 +56,16 @@ public class UserJwtAutoConfiguration {
     @ConditionalOnMissingBean
     JwtDecoder userJwtDecoder(
             @Value("${AUTH_JWT_JWKS_URI:}") String jwksUri,
-            @Value("${AUTH_JWT_SECRET:}") String secret) {
+            @Value("${AUTH_JWT_SECRET:}") String secret,
+            @Value("${AUTH_JWT_ISSUER:}") String issuer,
+            @Value("${AUTH_JWT_AUDIENCE:}") String audience) {
         if (StringUtils.hasText(jwksUri)) {
-            return NimbusJwtDecoder.withJwkSetUri(jwksUri)
-                    .jwsAlgorithm(SignatureAlgorithm.RS256)
-                    .build();
+            NimbusJwtDecoder decoder =
+                    NimbusJwtDecoder.withJwkSetUri(jwksUri)
+                            .jwsAlgorithm(SignatureAlgorithm.RS256)
+                            .build();
+            decoder.setJwtValidator(validator(issuer, audience));
+            return decoder;
         }
         byte[] key = secret.getBytes(StandardCharsets.UTF_8);
         if (key.length < MIN_SECRET_BYTES) {
@@ -59,9 +78,30 @@ public class UserJwtAutoConfiguration {
                 throw new BadJwtException("no JWT key is configured on this service");
             };
         }
-        return NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
-                .macAlgorithm(MacAlgorithm.HS256)
-                .build();
+        NimbusJwtDecoder decoder =
+                NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
+                        .macAlgorithm(MacAlgorithm.HS256)
+                        .build();
+        decoder.setJwtValidator(validator(issuer, audience));
+        return decoder;
+    }
+
+    /** {@code exp} present and not past; the issuer and audience when configured. */
+    static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(new JwtTimestampValidator());
+        validators.add(new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull));
+        if (StringUtils.hasText(issuer)) {
+            validators.add(new JwtIssuerValidator(issuer.trim()));
+        }
+        if (StringUtils.hasText(audience)) {
+            String expected = audience.trim();
+            validators.add(
+                    new JwtClaimValidator<List<String>>(
+                            JwtClaimNames.AUD,
+                            audiences -> audiences != null && audiences.contains(expected)));
+        }
+        return new DelegatingOAuth2TokenValidator<>(validators);
     }
 
     @Bean

@@ -9,8 +9,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -22,11 +25,17 @@ import org.apache.kafka.common.serialization.Deserializer;
  *
  * <p>Failures are {@link SerializationException}s naming the topic and the fingerprint, which the
  * container's {@code ErrorHandlingDeserializer} hands to the error handler for dead-lettering.
+ *
+ * <p>A hostile record cannot make it allocate more than the record's own size: the body is read by
+ * a decoder over the record's bytes, which refuses a string, bytes or array longer than what
+ * remains (Avro's stream decoders allocate the declared length first: 15 bytes declaring a 1 GiB
+ * string exhausted the heap), and Avro's own length limits are set ({@link AvroLimits}).
  */
 public class AvroSingleObjectDeserializer implements Deserializer<SpecificRecord> {
 
     static {
         AvroClassTrust.install();
+        AvroLimits.install();
     }
 
     private static final int HEADER_LENGTH = 10;
@@ -34,8 +43,9 @@ public class AvroSingleObjectDeserializer implements Deserializer<SpecificRecord
     private static final byte MARKER_1 = (byte) 0x01;
 
     private final PublishedSchemas schemas;
-    private final Map<Class<? extends SpecificRecord>, BinaryMessageDecoder<SpecificRecord>>
-            decoders = new HashMap<>();
+
+    /** A reader from each published writer schema to today's class, by fingerprint. */
+    private final Map<Long, SpecificDatumReader<SpecificRecord>> readers = new HashMap<>();
 
     public AvroSingleObjectDeserializer() {
         this(PublishedSchemas.catalogue());
@@ -44,11 +54,16 @@ public class AvroSingleObjectDeserializer implements Deserializer<SpecificRecord
     AvroSingleObjectDeserializer(PublishedSchemas schemas) {
         this.schemas = schemas;
         for (Class<? extends SpecificRecord> type : schemas.types()) {
-            BinaryMessageDecoder<SpecificRecord> decoder =
-                    new BinaryMessageDecoder<>(
-                            SpecificData.getForClass(type), PublishedSchemas.currentSchema(type));
-            schemas.versions(type).forEach(decoder::addSchema);
-            decoders.put(type, decoder);
+            Schema current = PublishedSchemas.currentSchema(type);
+            SpecificData model = SpecificData.getForClass(type);
+            readers.put(
+                    PublishedSchemas.fingerprint(current),
+                    new SpecificDatumReader<>(current, current, model));
+            for (Schema version : schemas.versions(type)) {
+                readers.put(
+                        PublishedSchemas.fingerprint(version),
+                        new SpecificDatumReader<>(version, current, model));
+            }
         }
     }
 
@@ -89,7 +104,10 @@ public class AvroSingleObjectDeserializer implements Deserializer<SpecificRecord
                             + expected.get().valueType().getSimpleName());
         }
         try {
-            return decoders.get(type).decode(data);
+            BinaryDecoder body =
+                    DecoderFactory.get()
+                            .binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, null);
+            return readers.get(fingerprint).read(null, body);
         } catch (IOException | AvroRuntimeException e) {
             throw new SerializationException(
                     "cannot decode "

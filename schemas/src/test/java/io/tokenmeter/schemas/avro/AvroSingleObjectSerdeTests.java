@@ -10,6 +10,7 @@ import io.tokenmeter.events.UsageState;
 import io.tokenmeter.schemas.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -24,6 +25,8 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AvroSingleObjectSerdeTests {
 
@@ -137,6 +140,92 @@ class AvroSingleObjectSerdeTests {
                         () -> deserializer.deserialize(Topics.SESSION_COMPLETED.name(), truncated))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("cannot decode SessionCompleted");
+    }
+
+    /** 15 bytes: the header of a catalogue type, then a length of 2^30 for its first field. */
+    @ParameterizedTest
+    @MethodSource("catalogueTopics")
+    void refusesARecordDeclaringAGigabyteWithoutAllocatingIt(String topic) {
+        Class<?> type = Topics.byName(topic).orElseThrow().valueType();
+        byte[] bomb = withHeader(type, 1L << 30);
+
+        long allocated = allocatedBy(topic, withHeader(type, 100), bomb);
+
+        assertThat(allocated).isLessThan(1024 * 1024);
+        assertThatThrownBy(() -> deserializer.deserialize(topic, bomb))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("cannot decode");
+    }
+
+    @Test
+    void refusesAnArrayDeclaringABillionItemsWithoutAllocatingThem() throws IOException {
+        byte[] bomb = sessionWithPhases(1L << 30);
+        String topic = Topics.SESSION_COMPLETED.name();
+
+        long allocated = allocatedBy(topic, sessionWithPhases(100), bomb);
+
+        assertThat(allocated).isLessThan(1024 * 1024);
+        assertThatThrownBy(() -> deserializer.deserialize(topic, bomb))
+                .isInstanceOf(SerializationException.class);
+    }
+
+    private static byte[] sessionWithPhases(long declared) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(withHeader(SessionCompleted.class));
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        encoder.writeString("s_1");
+        encoder.writeString("u_1");
+        encoder.writeLong(1_700_000_000_000L);
+        encoder.writeLong(declared);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+    static List<String> catalogueTopics() {
+        return Topics.all().stream().map(topic -> topic.name()).toList();
+    }
+
+    private static byte[] withHeader(Class<?> type, long... varints) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(new byte[] {(byte) 0xC3, 0x01});
+            Schema schema = (Schema) type.getMethod("getClassSchema").invoke(null);
+            out.write(
+                    ByteBuffer.allocate(8)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putLong(PublishedSchemas.fingerprint(schema))
+                            .array());
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            for (long varint : varints) {
+                encoder.writeLong(varint);
+            }
+            encoder.flush();
+            return out.toByteArray();
+        } catch (ReflectiveOperationException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Bytes the current thread allocated while decoding {@code bomb} on {@code topic}, after a
+     * first refusal of a small one (which loads the classes a refusal needs). Once only: a decoder
+     * may keep a buffer it allocated for the next record.
+     */
+    private long allocatedBy(String topic, byte[] smallBomb, byte[] bomb) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        decodeIgnoringRefusal(topic, smallBomb);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        decodeIgnoringRefusal(topic, bomb);
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    private void decodeIgnoringRefusal(String topic, byte[] bytes) {
+        try {
+            new AvroSingleObjectDeserializer().deserialize(topic, bytes);
+        } catch (SerializationException expected) {
+            // the refusal is asserted separately; here only the allocation counts
+        }
     }
 
     @Test

@@ -1,7 +1,10 @@
 package io.tokenmeter.metering.usage;
 
 /**
- * The tokens one phase of a grading session used on one model. Counts are never negative.
+ * The tokens one phase of a grading session used on one model. Counts are never negative nor over
+ * {@value #MAX_TOKENS} (no phase uses a trillion tokens; such counts would push totals towards
+ * overflow), and {@code phase} and {@code model} are at most {@value #MAX_NAME_LENGTH} characters
+ * without U+0000 (model names are kept in memory and in the database).
  *
  * @param promptTokens uncached input tokens
  * @param cachedTokens input tokens read from the provider's cache
@@ -10,20 +13,55 @@ package io.tokenmeter.metering.usage;
 public record PhaseUsage(
         String phase, String model, long promptTokens, long cachedTokens, long completionTokens) {
 
+    public static final long MAX_TOKENS = 1_000_000_000_000L;
+    public static final int MAX_NAME_LENGTH = 200;
+
     public PhaseUsage {
+        phase = phase == null ? "" : phase;
+        model = model == null ? "" : model;
+        checkName("phase", phase);
+        checkName("model", model);
         if (promptTokens < 0 || cachedTokens < 0 || completionTokens < 0) {
             throw new IllegalArgumentException(
                     "negative token count in phase '"
                             + phase
-                            + "': prompt="
-                            + promptTokens
-                            + " cached="
-                            + cachedTokens
-                            + " completion="
-                            + completionTokens);
+                            + "': "
+                            + counts(promptTokens, cachedTokens, completionTokens));
         }
-        phase = phase == null ? "" : phase;
-        model = model == null ? "" : model;
+        if (promptTokens > MAX_TOKENS
+                || cachedTokens > MAX_TOKENS
+                || completionTokens > MAX_TOKENS) {
+            throw new IllegalArgumentException(
+                    "token count over "
+                            + MAX_TOKENS
+                            + " in phase '"
+                            + phase
+                            + "': "
+                            + counts(promptTokens, cachedTokens, completionTokens));
+        }
+    }
+
+    private static String counts(long prompt, long cached, long completion) {
+        return "prompt=" + prompt + " cached=" + cached + " completion=" + completion;
+    }
+
+    /** The message quotes only the start of an over-long name. */
+    private static void checkName(String field, String name) {
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException(
+                    field
+                            + " is "
+                            + name.length()
+                            + " characters long, over "
+                            + MAX_NAME_LENGTH
+                            + ": '"
+                            + name.substring(0, 32)
+                            + "…'");
+        }
+        if (name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(
+                    field + " contains U+0000: " + name.replace('\0', '?'));
+        }
     }
 
     /** Tokens counted against a limit: prompt + cached + completion. */

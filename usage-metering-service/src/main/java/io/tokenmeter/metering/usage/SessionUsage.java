@@ -1,5 +1,6 @@
 package io.tokenmeter.metering.usage;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +12,10 @@ import java.util.Objects;
  * <p>{@code traceParent} is the W3C trace context the session was delivered in (opaque here, null
  * when there was none); the session's cost is announced in the same trace. {@code delivery} is the
  * record it came in.
+ *
+ * <p>A session no grading pipeline can mean is refused (and dead-lettered): completed before {@link
+ * #EARLIEST_COMPLETION} or more than {@link #MAX_AHEAD} after this clock's now, more than {@value
+ * #MAX_PHASES} phases, or a phase refused by {@link PhaseUsage}.
  */
 public record SessionUsage(
         String sessionId,
@@ -33,6 +38,15 @@ public record SessionUsage(
      */
     public static final int MAX_ID_LENGTH = 256;
 
+    /** No session of this product completed before 2020. */
+    public static final Instant EARLIEST_COMPLETION = Instant.parse("2020-01-01T00:00:00Z");
+
+    /** How far ahead of this machine's clock a pipeline's clock may be. */
+    public static final Duration MAX_AHEAD = Duration.ofDays(1);
+
+    /** More phases than any grading session has; each one is a row of its cost breakdown. */
+    public static final int MAX_PHASES = 1_000;
+
     public SessionUsage {
         if (sessionId == null || sessionId.isBlank()) {
             throw new IllegalArgumentException("session_id is missing");
@@ -43,8 +57,18 @@ public record SessionUsage(
         }
         checkId("user_id", userId);
         Objects.requireNonNull(completedAt, "completed_at");
+        checkCompletedAt(sessionId, completedAt);
         Objects.requireNonNull(delivery, "delivery");
         phases = List.copyOf(phases);
+        if (phases.size() > MAX_PHASES) {
+            throw new IllegalArgumentException(
+                    "session "
+                            + sessionId
+                            + " has "
+                            + phases.size()
+                            + " phases, over "
+                            + MAX_PHASES);
+        }
         long total = 0;
         for (PhaseUsage phase : phases) {
             try {
@@ -53,6 +77,32 @@ public record SessionUsage(
                 throw new IllegalArgumentException(
                         "token counts of session " + sessionId + " overflow");
             }
+        }
+    }
+
+    /**
+     * A time a grading pipeline can mean: a session completed in the distant past or future would
+     * be counted against the wrong allowance (or a period that never comes).
+     */
+    private static void checkCompletedAt(String sessionId, Instant completedAt) {
+        if (completedAt.isBefore(EARLIEST_COMPLETION)) {
+            throw new IllegalArgumentException(
+                    "completed_at "
+                            + completedAt
+                            + " of session "
+                            + sessionId
+                            + " is before "
+                            + EARLIEST_COMPLETION);
+        }
+        if (completedAt.isAfter(Instant.now().plus(MAX_AHEAD))) {
+            throw new IllegalArgumentException(
+                    "completed_at "
+                            + completedAt
+                            + " of session "
+                            + sessionId
+                            + " is more than "
+                            + MAX_AHEAD.toHours()
+                            + " hours in the future");
         }
     }
 

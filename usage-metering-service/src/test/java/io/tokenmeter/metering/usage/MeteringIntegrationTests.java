@@ -402,7 +402,8 @@ class MeteringIntegrationTests {
         // recorded; the next session crosses the last threshold as usual.
         sendState(free(day(4, DEC)));
         sendState(state("FREE", "canceled", null, null, day(6, DEC)));
-        sendSession("dec-c-" + user, day(7, DEC), 5_000);
+        // Not later than Dec 4: a session more than a day ahead of the clock is refused.
+        sendSession("dec-c-" + user, day(4, DEC), 5_000);
 
         await().untilAsserted(
                         () ->

@@ -3,7 +3,9 @@ package io.tokenmeter.metering.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +45,81 @@ class SessionUsageTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new SessionUsage("s1", "u\0", AT, PHASES))
                 .withMessage("user_id contains U+0000: u?");
+    }
+
+    @Test
+    void refusesACompletionBefore2020OrMoreThanADayAhead() {
+        Instant now = Instant.now();
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () ->
+                                new SessionUsage(
+                                        "s1", "u1", Instant.parse("2019-12-31T23:59:59Z"), PHASES))
+                .withMessageContaining("is before 2020-01-01T00:00:00Z");
+        assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () -> new SessionUsage("s1", "u1", now.plus(Duration.ofHours(25)), PHASES))
+                .withMessageContaining("more than 24 hours in the future");
+        assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () ->
+                                new SessionUsage(
+                                        "s1",
+                                        "u1",
+                                        now.plus(Duration.ofDays(365L * 285_000_000)),
+                                        PHASES))
+                .withMessageContaining("in the future");
+    }
+
+    @Test
+    void acceptsCompletionsFrom2020UntilADayAhead() {
+        assertThat(new SessionUsage("s1", "u1", SessionUsage.EARLIEST_COMPLETION, PHASES))
+                .isNotNull();
+        assertThat(new SessionUsage("s1", "u1", Instant.now().plus(Duration.ofHours(23)), PHASES))
+                .isNotNull();
+    }
+
+    @Test
+    void refusesMoreThanAThousandPhases() {
+        List<PhaseUsage> phases = Collections.nCopies(1_001, PHASES.get(0));
+
+        assertThat(new SessionUsage("s1", "u1", AT, phases.subList(0, 1_000)).phases())
+                .hasSize(1_000);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new SessionUsage("s1", "u1", AT, phases))
+                .withMessage("session s1 has 1001 phases, over 1000");
+    }
+
+    @Test
+    void refusesTokenCountsOverATrillionPerPhase() {
+        long trillion = PhaseUsage.MAX_TOKENS;
+
+        assertThat(new PhaseUsage("p", "m", trillion, trillion, trillion).totalTokens())
+                .isEqualTo(3 * trillion);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PhaseUsage("p", "m", trillion + 1, 0, 0))
+                .withMessageStartingWith("token count over 1000000000000 in phase 'p'");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PhaseUsage("p", "m", 0, Long.MAX_VALUE, 0));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PhaseUsage("p", "m", 0, 0, trillion + 1));
+    }
+
+    @Test
+    void refusesPhaseAndModelNamesOver200CharactersQuotingOnlyTheirStart() {
+        String longest = "m".repeat(PhaseUsage.MAX_NAME_LENGTH);
+
+        assertThat(new PhaseUsage(longest, longest, 1, 0, 0).model()).hasSize(200);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PhaseUsage("p", longest + "m", 1, 0, 0))
+                .withMessageStartingWith("model is 201 characters long, over 200")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(100));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PhaseUsage(longest + "p", "m", -1, 0, 0))
+                .withMessageStartingWith("phase is 201 characters long");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new PhaseUsage("p", "gpt\0", 1, 0, 0))
+                .withMessage("model contains U+0000: gpt?");
     }
 }

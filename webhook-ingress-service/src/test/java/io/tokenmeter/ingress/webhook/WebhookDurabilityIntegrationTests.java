@@ -46,6 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "STRIPE_WEBHOOK_SECRET=" + WebhookDurabilityIntegrationTests.SECRET,
+            "TOKENMETER_ENV=development",
             "tokenmeter.webhook.publish-timeout=2s",
             "spring.kafka.producer.properties.max.block.ms=1000",
             "spring.kafka.producer.properties.request.timeout.ms=1000",
