@@ -42,6 +42,23 @@ class NotificationApplicationIntegrationTests {
     }
 
     @Test
+    void reportsAnUnreachableSmtpServerWithoutFailingReadiness() {
+        TestHttp http = new TestHttp(port);
+        mailbox.stop();
+        try {
+            HttpResponse<String> health = http.get("/actuator/health");
+
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("\"status\":\"DOWN\"");
+            assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+            assertThat(http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        } finally {
+            mailbox.start();
+        }
+        assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void exposesTheNotificationMetrics() {
         String metrics = new TestHttp(port).get("/actuator/prometheus").body();
 
