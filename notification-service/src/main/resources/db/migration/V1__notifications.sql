@@ -11,8 +11,11 @@ CREATE TABLE subscription_states (
     period_end                timestamptz,
     updated_at                timestamptz NOT NULL,
     last_stripe_event_created timestamptz NOT NULL,
-    version                   bigint      NOT NULL DEFAULT 0
+    version                   bigint      NOT NULL DEFAULT 0,
+    stripe_customer_id        text
 );
+
+CREATE INDEX subscription_states_customer ON subscription_states (stripe_customer_id);
 
 -- The durable outbox: one row per notification and channel, unique per cause, written in the
 -- consumer's transaction; delivery works from it.
@@ -45,6 +48,21 @@ CREATE TABLE contacts (
     email      text,
     locale     text,
     updated_at timestamptz NOT NULL
+);
+
+-- Addresses Stripe gave for a user (checkout's customer_details.email, or an invoice carrying the
+-- user id in its subscription's metadata) or for a customer (invoice customer_email, customer
+-- email); the newest Stripe event wins. Used when the app set no contact.
+CREATE TABLE stripe_user_emails (
+    user_id       text PRIMARY KEY,
+    email         text        NOT NULL,
+    event_created timestamptz NOT NULL
+);
+
+CREATE TABLE stripe_customer_emails (
+    customer_id   text PRIMARY KEY,
+    email         text        NOT NULL,
+    event_created timestamptz NOT NULL
 );
 
 -- Users who unsubscribed from emails (RFC 8058 one-click); webhooks are not affected.

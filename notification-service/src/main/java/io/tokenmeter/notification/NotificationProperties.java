@@ -55,6 +55,8 @@ public record NotificationProperties(
      * @param maxRetryInterval the longest back-off
      * @param giveUpAfter a notification still not delivered this long after it was queued fails
      * @param staleAfter events older than this when first seen are recorded, not announced
+     * @param addressGrace how long an email waits for its user's address (Stripe's event with it
+     *     may be consumed just after the state that caused the email) before it is skipped
      */
     public record Delivery(
             int batchSize,
@@ -64,5 +66,6 @@ public record NotificationProperties(
             Duration firstRetry,
             Duration maxRetryInterval,
             Duration giveUpAfter,
-            Duration staleAfter) {}
+            Duration staleAfter,
+            Duration addressGrace) {}
 }

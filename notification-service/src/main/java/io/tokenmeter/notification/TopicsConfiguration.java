@@ -14,6 +14,10 @@ class TopicsConfiguration {
     @Bean
     KafkaAdmin.NewTopics topics() {
         return TopicDeclarations.forService(
-                List.of(), List.of(Topics.USAGE_THRESHOLD, Topics.SUBSCRIPTION_STATE));
+                List.of(),
+                List.of(
+                        Topics.USAGE_THRESHOLD,
+                        Topics.SUBSCRIPTION_STATE,
+                        Topics.STRIPE_WEBHOOK_EVENTS));
     }
 }

@@ -1,8 +1,10 @@
 package io.tokenmeter.notification;
 
+import io.tokenmeter.events.StripeWebhookEvent;
 import io.tokenmeter.events.SubscriptionState;
 import io.tokenmeter.events.UsageThresholdCrossed;
 import io.tokenmeter.schemas.Topics;
+import io.tokenmeter.testsupport.StripeEvent;
 import io.tokenmeter.testsupport.TestKafka;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -47,6 +49,26 @@ final class Events {
                 .setUpdatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
                 .setLastStripeEventCreated(eventCreated)
                 .build();
+    }
+
+    /** A verified Stripe event as the ingress stores it. */
+    static StripeWebhookEvent stripe(StripeEvent event, String customer) {
+        Instant created = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        event.created(created);
+        return StripeWebhookEvent.newBuilder()
+                .setEventId(event.text("/id"))
+                .setType(event.text("/type"))
+                .setCreated(created)
+                .setApiVersion(null)
+                .setLivemode(false)
+                .setCustomerId(customer)
+                .setReceivedAt(created)
+                .setPayload(event.json())
+                .build();
+    }
+
+    static void publish(StripeWebhookEvent event) {
+        TestKafka.send(Topics.STRIPE_WEBHOOK_EVENTS, event.getCustomerId(), event);
     }
 
     static void publish(UsageThresholdCrossed crossing) {

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param periodEnd null on FREE; when a paid quota renews
  * @param version grows with every state published for the user; 0 for a state published before
  *     versions existed
+ * @param stripeCustomerId null until the user has a Stripe customer
  */
 public record Subscription(
         String userId,
@@ -21,7 +22,8 @@ public record Subscription(
         Instant periodEnd,
         Instant updatedAt,
         Instant lastStripeEventCreated,
-        long version) {
+        long version,
+        String stripeCustomerId) {
 
     public Subscription {
         Objects.requireNonNull(userId, "userId");
@@ -34,7 +36,7 @@ public record Subscription(
     /** What a user nobody has reported yet is on. */
     static Subscription free(String userId) {
         return new Subscription(
-                userId, "FREE", "free", false, null, null, Instant.EPOCH, Instant.EPOCH, 0);
+                userId, "FREE", "free", false, null, null, Instant.EPOCH, Instant.EPOCH, 0, null);
     }
 
     /**

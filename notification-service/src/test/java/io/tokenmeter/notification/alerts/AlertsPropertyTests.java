@@ -129,7 +129,8 @@ class AlertsPropertyTests {
                                                 PERIOD.plus(Duration.ofDays(31)),
                                                 created,
                                                 created,
-                                                i + 1));
+                                                i + 1,
+                                                "cus_u"));
                             }
                             return states;
                         });

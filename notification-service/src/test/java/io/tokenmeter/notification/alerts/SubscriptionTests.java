@@ -12,7 +12,7 @@ class SubscriptionTests {
 
     static Subscription state(long version, Instant stripeCreated, Instant updated) {
         return new Subscription(
-                "u", "PRO", "active", false, null, null, updated, stripeCreated, version);
+                "u", "PRO", "active", false, null, null, updated, stripeCreated, version, null);
     }
 
     @Test
@@ -41,10 +41,11 @@ class SubscriptionTests {
 
     @Test
     void tellsACancellationAloneAndAFailedPaymentWithATierChange() {
-        Subscription pro = new Subscription("u", "PRO", "active", false, T, T, T, T, 1);
+        Subscription pro = new Subscription("u", "PRO", "active", false, T, T, T, T, 1, "cus_u");
         Subscription canceled =
-                new Subscription("u", "FREE", "canceled", false, null, null, T, T, 2);
-        Subscription maxFailing = new Subscription("u", "MAX", "past_due", true, T, T, T, T, 2);
+                new Subscription("u", "FREE", "canceled", false, null, null, T, T, 2, "cus_u");
+        Subscription maxFailing =
+                new Subscription("u", "MAX", "past_due", true, T, T, T, T, 2, "cus_u");
 
         assertThat(SubscriptionChanges.between(pro, canceled)).containsExactly(Kind.CANCELED);
         assertThat(SubscriptionChanges.between(canceled, canceled)).isEmpty();

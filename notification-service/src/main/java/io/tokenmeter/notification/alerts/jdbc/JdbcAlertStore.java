@@ -31,7 +31,7 @@ public class JdbcAlertStore implements AlertStore {
         return jdbc.sql(
                         """
                         SELECT user_id, tier, status, payment_failed, period_start, period_end,
-                               updated_at, last_stripe_event_created, version
+                               updated_at, last_stripe_event_created, version, stripe_customer_id
                         FROM subscription_states WHERE user_id = ?
                         """)
                 .param(userId)
@@ -44,14 +44,16 @@ public class JdbcAlertStore implements AlertStore {
         jdbc.sql(
                         """
                         INSERT INTO subscription_states (user_id, tier, status, payment_failed,
-                            period_start, period_end, updated_at, last_stripe_event_created, version)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            period_start, period_end, updated_at, last_stripe_event_created, version,
+                            stripe_customer_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (user_id) DO UPDATE SET tier = excluded.tier,
                             status = excluded.status, payment_failed = excluded.payment_failed,
                             period_start = excluded.period_start, period_end = excluded.period_end,
                             updated_at = excluded.updated_at,
                             last_stripe_event_created = excluded.last_stripe_event_created,
-                            version = excluded.version
+                            version = excluded.version,
+                            stripe_customer_id = excluded.stripe_customer_id
                         """)
                 .params(
                         state.userId(),
@@ -62,7 +64,8 @@ public class JdbcAlertStore implements AlertStore {
                         timestamp(state.periodEnd()),
                         timestamp(state.updatedAt()),
                         timestamp(state.lastStripeEventCreated()),
-                        state.version())
+                        state.version(),
+                        state.stripeCustomerId())
                 .update();
     }
 
@@ -106,7 +109,8 @@ public class JdbcAlertStore implements AlertStore {
                 instant(row.getTimestamp("period_end")),
                 instant(row.getTimestamp("updated_at")),
                 instant(row.getTimestamp("last_stripe_event_created")),
-                row.getLong("version"));
+                row.getLong("version"),
+                row.getString("stripe_customer_id"));
     }
 
     static Timestamp timestamp(Instant instant) {

@@ -59,7 +59,8 @@ final class InboundRecords {
                     state.getPeriodEnd(),
                     state.getUpdatedAt(),
                     state.getLastStripeEventCreated(),
-                    version(state));
+                    version(state),
+                    state.getStripeCustomerId());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRecordException("invalid SubscriptionState: " + e.getMessage());
         }

@@ -2,12 +2,18 @@ package io.tokenmeter.notification.contacts.jdbc;
 
 import io.tokenmeter.notification.contacts.Contact;
 import io.tokenmeter.notification.contacts.ContactBook;
+import io.tokenmeter.notification.contacts.StripeEmail;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** {@link ContactBook} on PostgreSQL: {@code contacts} and {@code unsubscribed}. */
+/**
+ * {@link ContactBook} on PostgreSQL: {@code contacts} (the app's), {@code stripe_user_emails} and
+ * {@code stripe_customer_emails} (Stripe's; a customer's address reaches its user through the kept
+ * subscription states) and {@code unsubscribed}.
+ */
 public class JdbcContactBook implements ContactBook {
 
     private final JdbcClient jdbc;
@@ -18,15 +24,54 @@ public class JdbcContactBook implements ContactBook {
 
     @Override
     public Optional<StoredContact> find(String userId) {
-        return jdbc.sql("SELECT user_id, email, locale FROM contacts WHERE user_id = ?")
-                .param(userId)
+        return jdbc.sql(
+                        """
+                        SELECT email, locale, 1 AS rank FROM contacts WHERE user_id = :user
+                        UNION ALL
+                        SELECT email, NULL, 2 FROM stripe_user_emails WHERE user_id = :user
+                        UNION ALL
+                        SELECT e.email, NULL, 3 FROM stripe_customer_emails e
+                        JOIN subscription_states s ON s.stripe_customer_id = e.customer_id
+                        WHERE s.user_id = :user
+                        ORDER BY rank LIMIT 1
+                        """)
+                .param("user", userId)
                 .query(
                         (row, index) ->
                                 new StoredContact(
-                                        row.getString("user_id"),
-                                        row.getString("email"),
-                                        row.getString("locale")))
+                                        userId, row.getString("email"), row.getString("locale")))
                 .optional();
+    }
+
+    @Override
+    public void rememberStripeEmails(List<StripeEmail> emails) {
+        for (StripeEmail email : emails) {
+            Timestamp created = Timestamp.from(email.eventCreated());
+            if (email.userId() != null) {
+                jdbc.sql(
+                                """
+                                INSERT INTO stripe_user_emails (user_id, email, event_created)
+                                VALUES (?, ?, ?)
+                                ON CONFLICT (user_id) DO UPDATE SET email = excluded.email,
+                                    event_created = excluded.event_created
+                                WHERE stripe_user_emails.event_created <= excluded.event_created
+                                """)
+                        .params(email.userId(), email.email(), created)
+                        .update();
+            }
+            if (email.customerId() != null) {
+                jdbc.sql(
+                                """
+                                INSERT INTO stripe_customer_emails (customer_id, email, event_created)
+                                VALUES (?, ?, ?)
+                                ON CONFLICT (customer_id) DO UPDATE SET email = excluded.email,
+                                    event_created = excluded.event_created
+                                WHERE stripe_customer_emails.event_created <= excluded.event_created
+                                """)
+                        .params(email.customerId(), email.email(), created)
+                        .update();
+            }
+        }
     }
 
     @Override

@@ -12,6 +12,8 @@ import io.tokenmeter.notification.delivery.Sender;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.MimeMessage;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.mail.MailAuthenticationException;
@@ -22,9 +24,9 @@ import org.springframework.mail.javamail.MimeMessageHelper;
 
 /**
  * Emails a notification to its user over SMTP: HTML and plain-text parts, and RFC 8058 one-click
- * unsubscribe headers. A user without a usable address, or unsubscribed, gets no email (counted);
- * an SMTP server that cannot be reached or refuses for now means later; an address the server
- * rejects means never.
+ * unsubscribe headers. A user without a usable address, or unsubscribed, gets no email (counted; a
+ * missing address is waited for {@code addressGrace} first); an SMTP server that cannot be reached
+ * or refuses for now means later; an address the server rejects means never.
  */
 public class EmailSender implements Sender {
 
@@ -37,6 +39,8 @@ public class EmailSender implements Sender {
     private final MailContents contents;
     private final String from;
     private final Counter invalidLocales;
+    private final Duration addressGrace;
+    private final Clock clock;
 
     EmailSender(
             JavaMailSender mail,
@@ -45,6 +49,8 @@ public class EmailSender implements Sender {
             MailTemplates templates,
             MailContents contents,
             String from,
+            Duration addressGrace,
+            Clock clock,
             MeterRegistry registry) {
         this.mail = mail;
         this.contacts = contacts;
@@ -52,6 +58,8 @@ public class EmailSender implements Sender {
         this.templates = templates;
         this.contents = contents;
         this.from = from;
+        this.addressGrace = addressGrace;
+        this.clock = clock;
         this.invalidLocales =
                 Counter.builder("tokenmeter.notifications.invalid.locales")
                         .description("Stored locales that are no language tag; French was used")
@@ -63,7 +71,11 @@ public class EmailSender implements Sender {
         String userId = delivery.notification().userId();
         Optional<StoredContact> contact = contacts.find(userId);
         if (contact.isEmpty() || contact.get().email() == null) {
-            return new Outcome.Skipped("no_address");
+            // The address may be on its way: Stripe's event with it and the state that caused
+            // this notification are consumed side by side.
+            return clock.instant().isBefore(delivery.queuedAt().plus(addressGrace))
+                    ? new Outcome.Retry("no address yet")
+                    : new Outcome.Skipped("no_address");
         }
         if (!Contact.isAddress(contact.get().email())) {
             return new Outcome.Skipped("invalid_address");

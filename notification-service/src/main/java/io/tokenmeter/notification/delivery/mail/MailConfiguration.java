@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.notification.NotificationProperties;
 import io.tokenmeter.notification.contacts.ContactBook;
 import io.tokenmeter.notification.contacts.UnsubscribeLinks;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mail.javamail.JavaMailSender;
@@ -26,6 +27,8 @@ class MailConfiguration {
                 new MailTemplates(),
                 new MailContents(properties.frontendUrl()),
                 properties.mailFrom(),
+                properties.delivery().addressGrace(),
+                Clock.systemUTC(),
                 registry);
     }
 }
