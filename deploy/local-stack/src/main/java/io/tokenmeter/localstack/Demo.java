@@ -26,8 +26,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Plays the grading pipeline and Stripe for {@value Banner#DEMO_USER}: a steady trickle of graded
- * sessions from the start; after 20 s a signed checkout and PRO subscription (FREE → PRO); after 80
- * s a renewal that opens a new billing period, so usage starts again from 0.
+ * sessions from the start, enough to cross 70, 90 and 100 % of the FREE allowance within 15 s (the
+ * user's address is registered with notification-service first, so each crossing is mailed); after
+ * 20 s a signed checkout and PRO subscription (FREE → PRO); after 80 s a renewal that opens a new
+ * billing period, so usage starts again from 0.
  */
 final class Demo implements AutoCloseable {
 
@@ -36,13 +38,15 @@ final class Demo implements AutoCloseable {
     static final String CUSTOMER = "cus_demo_local";
     static final String SUBSCRIPTION = "sub_demo_local";
     static final URI WEBHOOK = URI.create("http://127.0.0.1:8081/api/subscription/webhook");
+    static final URI CONTACTS = URI.create("http://127.0.0.1:8084/api/notifications/contacts/");
+    static final String DEMO_ADDRESS = Banner.DEMO_USER + "@tokenmeter.local";
     static final List<String> MODELS = List.of("gpt-4o", "claude-sonnet-4-5", "gemini-2.5-flash");
 
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
     private final KafkaProducer<String, Object> producer;
     private final DevSettings settings;
     private final HttpClient http = HttpClient.newHttpClient();
-    private volatile long tokensPerSession = 2_000;
+    private volatile long tokensPerSession = 6_000;
 
     private Demo(KafkaProducer<String, Object> producer, DevSettings settings) {
         this.producer = producer;
@@ -60,6 +64,7 @@ final class Demo implements AutoCloseable {
                         new StringSerializer(),
                         new AvroSingleObjectSerializer());
         Demo demo = new Demo(producer, settings);
+        demo.registerContact();
         demo.scheduler.scheduleAtFixedRate(demo::gradeOneSession, 0, 1, TimeUnit.SECONDS);
         demo.scheduler.schedule(demo::subscribeToPro, CHECKOUT_AT.toSeconds(), TimeUnit.SECONDS);
         demo.scheduler.schedule(demo::renew, RENEWAL_AT.toSeconds(), TimeUnit.SECONDS);
@@ -72,6 +77,29 @@ final class Demo implements AutoCloseable {
                         + RENEWAL_AT.toSeconds()
                         + " s");
         return demo;
+    }
+
+    /** Tells notification-service where the demo user's mails go, as the grading app would. */
+    private void registerContact() {
+        try {
+            HttpResponse<String> response =
+                    http.send(
+                            HttpRequest.newBuilder(CONTACTS.resolve(Banner.DEMO_USER))
+                                    .header("Content-Type", "application/json")
+                                    .header(
+                                            "Authorization",
+                                            "Bearer " + settings.get("METERING_API_TOKEN"))
+                                    .PUT(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    "{\"email\":\"" + DEMO_ADDRESS + "\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            LocalStack.log("demo: contact " + DEMO_ADDRESS + " → " + response.statusCode());
+        } catch (java.io.IOException e) {
+            LocalStack.log("demo: contact not registered: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void gradeOneSession() {

@@ -14,11 +14,13 @@ import java.util.Map;
  * ops dlt show     --topic &lt;topic&gt; --partition &lt;p&gt; --offset &lt;o&gt;
  * ops dlt redrive  --topic &lt;topic&gt; (--partition &lt;p&gt; --offset &lt;o&gt; | --all)
  * ops replay       --service &lt;name&gt; --from earliest|&lt;ISO-8601 time&gt;
+ * ops notifications list-failed [--since &lt;ISO-8601 time&gt;]
+ * ops notifications resend (--seq &lt;n&gt; | --all) [--since &lt;ISO-8601 time&gt;]
  * </pre>
  *
  * The broker is {@code KAFKA_BOOTSTRAP_SERVERS} (or {@code --bootstrap}); {@code replay --from
- * earliest} also needs {@code DATABASE_URL}, {@code DATABASE_USER}, {@code DATABASE_PASSWORD}. Exit
- * status: 0 done, 1 refused or drift found, 2 bad usage.
+ * earliest} and {@code notifications} also need {@code DATABASE_URL}, {@code DATABASE_USER}, {@code
+ * DATABASE_PASSWORD}. Exit status: 0 done, 1 refused or drift found, 2 bad usage.
  */
 public final class Ops {
 
@@ -63,6 +65,9 @@ public final class Ops {
                 case "replay" ->
                         new Replay(bootstrap, environment, out)
                                 .run(arguments.required("service"), arguments.required("from"));
+                case "notifications list-failed" ->
+                        new FailedNotifications(environment, out).list(since(arguments));
+                case "notifications resend" -> resend(arguments, environment, out);
                 default -> {
                     out.println("ops: unknown command '" + arguments.command() + "'");
                     out.println(USAGE_TEXT);
@@ -72,6 +77,31 @@ public final class Ops {
         } catch (IllegalArgumentException e) {
             out.println("ops: " + e.getMessage());
             return USAGE;
+        } catch (java.sql.SQLException e) {
+            out.println("ops: the database refused: " + e.getMessage());
+            return REFUSED;
+        }
+    }
+
+    private static int resend(Arguments arguments, Map<String, String> environment, PrintStream out)
+            throws java.sql.SQLException {
+        FailedNotifications notifications = new FailedNotifications(environment, out);
+        if (arguments.flag("all")) {
+            return notifications.resend(null, since(arguments));
+        }
+        return notifications.resend(arguments.requiredLong("seq"), since(arguments));
+    }
+
+    /** {@code --since}, else the beginning of time. */
+    private static java.time.Instant since(Arguments arguments) {
+        try {
+            return arguments
+                    .option("since")
+                    .map(java.time.Instant::parse)
+                    .orElse(java.time.Instant.EPOCH);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "--since takes an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z");
         }
     }
 
@@ -93,5 +123,7 @@ public final class Ops {
               ops dlt show     --topic <topic> --partition <p> --offset <o>
               ops dlt redrive  --topic <topic> (--partition <p> --offset <o> | --all)
               ops replay       --service <subscription-service|usage-metering-service|dashboard-api-service> --from earliest|<ISO-8601 time>
+              ops notifications list-failed [--since <ISO-8601 time>]
+              ops notifications resend (--seq <n> | --all) [--since <ISO-8601 time>]
             options: --bootstrap <host:port> (default $KAFKA_BOOTSTRAP_SERVERS or localhost:9092)""";
 }

@@ -20,9 +20,13 @@ class WebhookConfiguration {
     @Bean
     WebhookSender webhookSender(NotificationProperties properties, JsonMapper json) {
         NotificationProperties.Webhook webhook = properties.webhook();
-        WebhookSignature signature = new WebhookSignature(webhook.secretList());
+        boolean enabled = webhook.url() != null && !webhook.url().isBlank();
+        // Secrets are checked only when they will sign something: a placeholder secret in a
+        // deployment without an endpoint must not stop the service.
+        WebhookSignature signature =
+                new WebhookSignature(enabled ? webhook.secretList() : java.util.List.of());
         URI endpoint = null;
-        if (webhook.url() == null || webhook.url().isBlank()) {
+        if (!enabled) {
             log.warn("NOTIFY_WEBHOOK_URL is not set: webhooks are skipped (and counted)");
         } else if (!signature.hasKeys()) {
             throw new IllegalStateException(
