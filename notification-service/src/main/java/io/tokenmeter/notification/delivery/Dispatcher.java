@@ -55,24 +55,43 @@ public final class Dispatcher {
             return 0;
         }
         List<Attempted> attempts = new ArrayList<>(due.size());
-        for (Delivery delivery : due) {
-            attempts.add(attempt(delivery));
+        for (Channel channel : Channel.values()) {
+            List<Delivery> onChannel =
+                    due.stream().filter(delivery -> delivery.channel() == channel).toList();
+            if (!onChannel.isEmpty()) {
+                List<Outcome> outcomes = sendAll(channel, onChannel);
+                for (int i = 0; i < onChannel.size(); i++) {
+                    attempts.add(attempted(onChannel.get(i), outcomes.get(i)));
+                }
+            }
         }
         queue.record(attempts);
         return due.size();
+    }
+
+    private List<Outcome> sendAll(Channel channel, List<Delivery> deliveries) {
+        try {
+            List<Outcome> outcomes = senders.get(channel).sendAll(deliveries);
+            if (outcomes.size() != deliveries.size()) {
+                throw new IllegalStateException(
+                        channel
+                                + " answered "
+                                + outcomes.size()
+                                + " outcomes for "
+                                + deliveries.size());
+            }
+            return outcomes;
+        } catch (RuntimeException e) {
+            Outcome retry = new Outcome.Retry("unexpected " + e.getClass().getSimpleName());
+            return deliveries.stream().map(delivery -> retry).toList();
+        }
     }
 
     public int batchSize() {
         return batchSize;
     }
 
-    private Attempted attempt(Delivery delivery) {
-        Outcome outcome;
-        try {
-            outcome = senders.get(delivery.channel()).send(delivery);
-        } catch (RuntimeException e) {
-            outcome = new Outcome.Retry("unexpected " + e.getClass().getSimpleName());
-        }
+    private Attempted attempted(Delivery delivery, Outcome outcome) {
         Instant now = clock.instant();
         int attempts = delivery.attempts() + 1;
         Channel channel = delivery.channel();

@@ -14,6 +14,10 @@ import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.mail.MailAuthenticationException;
@@ -68,6 +72,71 @@ public class EmailSender implements Sender {
 
     @Override
     public Outcome send(Delivery delivery) {
+        return sendAll(List.of(delivery)).get(0);
+    }
+
+    /**
+     * Prepares each delivery's message (or its reason not to send one), then sends all messages
+     * over one SMTP connection: opening one per message costs more than sending it.
+     */
+    @Override
+    public List<Outcome> sendAll(List<Delivery> deliveries) {
+        Outcome[] outcomes = new Outcome[deliveries.size()];
+        // MimeMessage keeps identity equality: a linked map keys by message, in claim order.
+        Map<MimeMessage, Integer> messages = new LinkedHashMap<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            Delivery delivery = deliveries.get(i);
+            Object prepared = prepare(delivery);
+            if (prepared instanceof Outcome outcome) {
+                outcomes[i] = outcome;
+            } else {
+                messages.put((MimeMessage) prepared, i);
+            }
+        }
+        if (!messages.isEmpty()) {
+            send(messages, outcomes);
+        }
+        return Arrays.asList(outcomes);
+    }
+
+    private void send(Map<MimeMessage, Integer> messages, Outcome[] outcomes) {
+        messages.values().forEach(index -> outcomes[index] = new Outcome.Sent());
+        try {
+            mail.send(messages.keySet().toArray(MimeMessage[]::new));
+        } catch (MailAuthenticationException e) {
+            messages.values()
+                    .forEach(
+                            index ->
+                                    outcomes[index] =
+                                            new Outcome.Retry("SMTP authentication failed"));
+        } catch (MailSendException e) {
+            // The messages that failed, each with its own reason; the others were accepted.
+            e.getFailedMessages()
+                    .forEach(
+                            (message, failure) -> {
+                                Integer index = messages.get(message);
+                                if (index != null) {
+                                    outcomes[index] =
+                                            isRejectedRecipient(failure)
+                                                    ? new Outcome.Failed("rejected")
+                                                    : new Outcome.Retry(
+                                                            "SMTP: "
+                                                                    + failure.getClass()
+                                                                            .getSimpleName());
+                                }
+                            });
+        } catch (MailException e) {
+            messages.values()
+                    .forEach(
+                            index ->
+                                    outcomes[index] =
+                                            new Outcome.Retry(
+                                                    "SMTP: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    /** The message to send, or the outcome that says why none is sent. */
+    private Object prepare(Delivery delivery) {
         String userId = delivery.notification().userId();
         Optional<StoredContact> contact = contacts.find(userId);
         if (contact.isEmpty() || contact.get().email() == null) {
@@ -83,23 +152,10 @@ public class EmailSender implements Sender {
         if (contacts.isUnsubscribed(userId)) {
             return new Outcome.Skipped("unsubscribed");
         }
-        MimeMessage message;
         try {
-            message = message(delivery, contact.get());
+            return message(delivery, contact.get());
         } catch (MessagingException e) {
             return new Outcome.Skipped("invalid_address");
-        }
-        try {
-            mail.send(message);
-            return new Outcome.Sent();
-        } catch (MailAuthenticationException e) {
-            return new Outcome.Retry("SMTP authentication failed");
-        } catch (MailSendException e) {
-            return isRejectedRecipient(e)
-                    ? new Outcome.Failed("rejected")
-                    : new Outcome.Retry("SMTP: " + e.getClass().getSimpleName());
-        } catch (MailException e) {
-            return new Outcome.Retry("SMTP: " + e.getClass().getSimpleName());
         }
     }
 
@@ -135,12 +191,9 @@ public class EmailSender implements Sender {
     }
 
     /** The server refused the recipient itself (5xx to RCPT TO): retrying cannot help. */
-    private static boolean isRejectedRecipient(MailSendException failure) {
-        return failure.getFailedMessages().values().stream()
-                .anyMatch(
-                        cause ->
-                                cause instanceof SendFailedException sendFailed
-                                        && sendFailed.getInvalidAddresses() != null
-                                        && sendFailed.getInvalidAddresses().length > 0);
+    private static boolean isRejectedRecipient(Exception failure) {
+        return failure instanceof SendFailedException sendFailed
+                && sendFailed.getInvalidAddresses() != null
+                && sendFailed.getInvalidAddresses().length > 0;
     }
 }
