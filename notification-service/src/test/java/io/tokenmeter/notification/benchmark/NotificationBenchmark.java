@@ -246,6 +246,18 @@ public final class NotificationBenchmark {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
+            // A producer that starts before every partition has its leader fails its first sends.
+            while (admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .stream()
+                    .anyMatch(partition -> partition.leader() == null)) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(1_000);
         }
         try (KafkaProducer<String, Object> producer = TestKafka.producer()) {
             for (int i = 0; i < NAIVE_N; i++) {
