@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole tokenmeter system locally: a KRaft Kafka broker, PostgreSQL and the four services.
+# Runs the whole tokenmeter system locally: a KRaft Kafka broker, PostgreSQL, an SMTP server and the
+# five services.
 #   ./run-local.sh            start everything (builds the jars first if any is missing)
 #   ./run-local.sh --demo     ... and play Stripe and the grading pipeline for a demo user
 #   ./run-local.sh --rebuild  rebuild the jars before starting
@@ -11,6 +12,7 @@ jars=(webhook-ingress-service/target/webhook-ingress-service.jar
       subscription-service/target/subscription-service.jar
       usage-metering-service/target/usage-metering-service.jar
       dashboard-api-service/target/dashboard-api-service.jar
+      notification-service/target/notification-service.jar
       deploy/local-stack/target/local-stack.jar)
 build=false
 args=()

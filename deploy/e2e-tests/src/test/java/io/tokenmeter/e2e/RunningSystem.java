@@ -1,5 +1,6 @@
 package io.tokenmeter.e2e;
 
+import io.tokenmeter.localstack.LocalMail;
 import io.tokenmeter.localstack.ServiceProcess;
 import io.tokenmeter.testsupport.TestDatabase;
 import io.tokenmeter.testsupport.TestInfrastructure;
@@ -16,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The four services as the real jars {@code ./mvnw package} built, each a child JVM on a free port,
+ * The services as the real jars {@code ./mvnw package} built, each a child JVM on a free port,
  * sharing the test JVM's broker and one fresh PostgreSQL database — the system as it runs in
  * production, reachable only through the contract. Logs go to {@code target/e2e-logs/}.
  */
@@ -32,6 +33,7 @@ final class RunningSystem implements AutoCloseable {
     private final Map<String, String> environment;
     private final Path logs;
     private TestDatabase database;
+    private LocalMail mail;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final List<ServiceProcess> extra = new ArrayList<>();
 
@@ -66,7 +68,7 @@ final class RunningSystem implements AutoCloseable {
         }
     }
 
-    /** Starts all four services and waits until each is ready. */
+    /** Starts all the services and waits until each is ready. */
     static RunningSystem start(Class<?> owner) throws Exception {
         return start(owner, ServiceProcess.DEVELOPMENT_JVM);
     }
@@ -92,8 +94,13 @@ final class RunningSystem implements AutoCloseable {
         Path logs =
                 Files.createDirectories(
                         Path.of("target", "e2e-logs", owner.getSimpleName()).toAbsolutePath());
+        // notification-service's SMTP server, as the local stack runs it.
+        LocalMail mail = LocalMail.start(logs.resolve("mail"), freePort(), 0);
+        environment.put("SMTP_HOST", "127.0.0.1");
+        environment.put("SMTP_PORT", String.valueOf(mail.smtpPort()));
         RunningSystem system = new RunningSystem(Map.copyOf(environment), logs, jvmOptions);
         system.database = database;
+        system.mail = mail;
         try {
             for (ServiceProcess.Definition definition : ServiceProcess.ALL) {
                 system.services.put(definition.name(), system.launch(definition.name(), ""));
@@ -190,5 +197,8 @@ final class RunningSystem implements AutoCloseable {
                                 .map(process -> CompletableFuture.runAsync(process::close))
                                 .toArray(CompletableFuture[]::new))
                 .join();
+        if (mail != null) {
+            mail.close();
+        }
     }
 }

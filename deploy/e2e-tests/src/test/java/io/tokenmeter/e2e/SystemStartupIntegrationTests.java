@@ -7,7 +7,7 @@ import io.tokenmeter.testsupport.TestHttp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The four jars start against KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL and report healthy. */
+/** The jars start against KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL and report healthy. */
 class SystemStartupIntegrationTests {
 
     static RunningSystem system;

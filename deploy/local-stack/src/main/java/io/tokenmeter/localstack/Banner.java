@@ -15,7 +15,8 @@ final class Banner {
             Database database,
             Path data,
             Path logs,
-            List<ServiceProcess> services) {
+            List<ServiceProcess> services,
+            LocalMail mail) {
         String token = DevJwt.forUser(DEMO_USER, settings.get("AUTH_JWT_SECRET"));
         StringBuilder out = new StringBuilder();
         out.append("\n==================== tokenmeter is running ====================\n");
@@ -46,6 +47,15 @@ final class Banner {
                                     + " /actuator/prometheus)%n",
                             service.definition().name(), service.definition().port()));
         }
+        out.append("Mails (notification-service, to the local SMTP server ")
+                .append(settings.get("SMTP_HOST"))
+                .append(":")
+                .append(settings.get("SMTP_PORT"))
+                .append("):\n  ")
+                .append(mail.folder())
+                .append("/*.eml, or IMAP 127.0.0.1:")
+                .append(LocalMail.IMAP_PORT)
+                .append(" (login and password: the recipient's address)\n");
         out.append("Kafka:      127.0.0.1:9092\n");
         out.append("PostgreSQL: ").append(database.description()).append("\n");
         out.append("Data:       ").append(data).append(" (kept across restarts)\n");

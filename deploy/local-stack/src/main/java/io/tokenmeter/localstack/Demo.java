@@ -30,7 +30,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code SessionCompleted} (which settles the hold), or release the hold when a grading is aborted
  * (one in ten). FREE's 100,000 tokens are spent after a dozen sessions, and reservations are
  * refused until, after 20 s, a signed checkout and PRO subscription (FREE → PRO); after 80 s a
- * renewal that opens a new billing period, so usage starts again from 0.
+ * renewal that opens a new billing period, so usage starts again from 0. The user's address is
+ * registered with notification-service first, so the 70, 90 and 100 % crossings are mailed.
  */
 final class Demo implements AutoCloseable {
 
@@ -41,6 +42,8 @@ final class Demo implements AutoCloseable {
     static final URI WEBHOOK = URI.create("http://127.0.0.1:8081/api/subscription/webhook");
     static final String RESERVATIONS =
             "http://127.0.0.1:8083/api/usage/" + Banner.DEMO_USER + "/reservations";
+    static final URI CONTACTS = URI.create("http://127.0.0.1:8084/api/notifications/contacts/");
+    static final String DEMO_ADDRESS = Banner.DEMO_USER + "@tokenmeter.local";
     static final List<String> MODELS = List.of("gpt-4o", "claude-sonnet-4-5", "gemini-2.5-flash");
 
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
@@ -67,6 +70,7 @@ final class Demo implements AutoCloseable {
                         new StringSerializer(),
                         new AvroSingleObjectSerializer());
         Demo demo = new Demo(producer, settings);
+        demo.registerContact();
         demo.scheduler.scheduleAtFixedRate(demo::gradeOneSession, 0, 1, TimeUnit.SECONDS);
         demo.scheduler.schedule(demo::subscribeToPro, CHECKOUT_AT.toSeconds(), TimeUnit.SECONDS);
         demo.scheduler.schedule(demo::renew, RENEWAL_AT.toSeconds(), TimeUnit.SECONDS);
@@ -80,6 +84,29 @@ final class Demo implements AutoCloseable {
                         + RENEWAL_AT.toSeconds()
                         + " s");
         return demo;
+    }
+
+    /** Tells notification-service where the demo user's mails go, as the grading app would. */
+    private void registerContact() {
+        try {
+            HttpResponse<String> response =
+                    http.send(
+                            HttpRequest.newBuilder(CONTACTS.resolve(Banner.DEMO_USER))
+                                    .header("Content-Type", "application/json")
+                                    .header(
+                                            "Authorization",
+                                            "Bearer " + settings.get("METERING_API_TOKEN"))
+                                    .PUT(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    "{\"email\":\"" + DEMO_ADDRESS + "\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            LocalStack.log("demo: contact " + DEMO_ADDRESS + " → " + response.statusCode());
+        } catch (java.io.IOException e) {
+            LocalStack.log("demo: contact not registered: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void gradeOneSession() {

@@ -10,17 +10,22 @@ import java.util.Map;
 record DevSettings(Map<String, String> values) {
 
     static final Map<String, String> DEFAULTS =
-            Map.of(
-                    "STRIPE_WEBHOOK_SECRET", "whsec_local_development_only",
-                    "STRIPE_SECRET_KEY", "sk_test_local_development_only",
-                    "STRIPE_PRICE_ID_ESSENTIEL", "price_local_essentiel",
-                    "STRIPE_PRICE_ID_PRO", "price_local_pro",
-                    "STRIPE_PRICE_ID_MAX", "price_local_max",
-                    "FRONTEND_URL", "http://localhost:8080",
-                    "AUTH_JWT_SECRET", "local-development-only-jwt-secret-0123456789",
-                    "METERING_API_TOKEN", "local-development-only-metering-token",
+            Map.ofEntries(
+                    Map.entry("STRIPE_WEBHOOK_SECRET", "whsec_local_development_only"),
+                    Map.entry("STRIPE_SECRET_KEY", "sk_test_local_development_only"),
+                    Map.entry("STRIPE_PRICE_ID_ESSENTIEL", "price_local_essentiel"),
+                    Map.entry("STRIPE_PRICE_ID_PRO", "price_local_pro"),
+                    Map.entry("STRIPE_PRICE_ID_MAX", "price_local_max"),
+                    Map.entry("FRONTEND_URL", "http://localhost:8080"),
+                    Map.entry("AUTH_JWT_SECRET", "local-development-only-jwt-secret-0123456789"),
+                    Map.entry("METERING_API_TOKEN", "local-development-only-metering-token"),
+                    // notification-service mails the local SMTP server (LocalMail).
+                    Map.entry("SMTP_HOST", "127.0.0.1"),
+                    Map.entry("SMTP_PORT", String.valueOf(LocalMail.SMTP_PORT)),
+                    Map.entry("MAIL_FROM", "tokenmeter <notifications@tokenmeter.local>"),
+                    Map.entry("PUBLIC_BASE_URL", "http://localhost:8084"),
                     // Lets the services accept the values above, which production refuses.
-                    "TOKENMETER_ENV", "development");
+                    Map.entry("TOKENMETER_ENV", "development"));
 
     static DevSettings fromEnvironment(Map<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);

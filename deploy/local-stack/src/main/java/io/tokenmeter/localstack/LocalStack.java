@@ -9,9 +9,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the whole system on one machine with only a JDK: a single-node KRaft Kafka broker, a
- * PostgreSQL server, the topics of the catalogue, and the four services with heap limits. Data and
- * logs live under {@code .local/} in the repository and survive restarts. Ctrl-C stops everything,
- * children included.
+ * PostgreSQL server, the topics of the catalogue, an SMTP server, and the five services with heap
+ * limits. Data and logs live under {@code .local/} in the repository and survive restarts. Ctrl-C
+ * stops everything, children included.
  *
  * <pre>./run-local.sh [--demo]</pre>
  */
@@ -43,6 +43,9 @@ public final class LocalStack {
         Topics.createAll(kafka);
 
         DevSettings settings = DevSettings.fromEnvironment(System.getenv());
+        LocalMail mail = LocalMail.start(data.resolve("mail"));
+        started.add(mail);
+        log("SMTP: 127.0.0.1:" + mail.smtpPort() + ", mails kept in " + mail.folder());
         Map<String, String> environment = settings.serviceEnvironment(kafka, database);
         List<ServiceProcess> services = new ArrayList<>();
         for (ServiceProcess.Definition definition : ServiceProcess.ALL) {
@@ -54,7 +57,7 @@ public final class LocalStack {
             service.awaitReady();
         }
 
-        Banner.print(settings, database, data, logs, services);
+        Banner.print(settings, database, data, logs, services, mail);
         if (demo) {
             Demo demoTraffic = Demo.start(kafka, settings);
             started.add(demoTraffic);

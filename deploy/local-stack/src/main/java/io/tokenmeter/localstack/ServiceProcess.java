@@ -33,7 +33,8 @@ public final class ServiceProcess implements AutoCloseable {
                     new Definition("webhook-ingress-service", 8081),
                     new Definition("subscription-service", 8082),
                     new Definition("usage-metering-service", 8083),
-                    new Definition("dashboard-api-service", 8080));
+                    new Definition("dashboard-api-service", 8080),
+                    new Definition("notification-service", 8084));
 
     private static final Duration STARTUP = Duration.ofSeconds(180);
 

@@ -26,21 +26,25 @@ import picocli.CommandLine.ScopeType;
  * ops dlt show     --topic &lt;topic&gt; --partition &lt;p&gt; --offset &lt;o&gt;
  * ops dlt redrive  --topic &lt;topic&gt; (--partition &lt;p&gt; --offset &lt;o&gt; | --all)
  * ops replay       --service &lt;name&gt; --from earliest|&lt;ISO-8601 time&gt;
+ * ops notifications list-failed [--since &lt;ISO-8601 time&gt;]
+ * ops notifications resend (--seq &lt;n&gt; | --all) [--since &lt;ISO-8601 time&gt;]
  * </pre>
  *
  * The broker is {@code KAFKA_BOOTSTRAP_SERVERS} (or {@code --bootstrap}); {@code replay --from
- * earliest} also needs {@code DATABASE_URL}, {@code DATABASE_USER}, {@code DATABASE_PASSWORD}. Exit
- * status: 0 done, 1 refused or drift found, 2 bad usage.
+ * earliest} and {@code notifications} also need {@code DATABASE_URL}, {@code DATABASE_USER}, {@code
+ * DATABASE_PASSWORD}. Exit status: 0 done, 1 refused or drift found, 2 bad usage.
  */
 @Command(
         name = "ops",
         mixinStandardHelpOptions = true,
         description =
-                "tokenmeter's operators' tool: topics, dead letters, replays (docs/runbook.md).",
+                "tokenmeter's operators' tool: topics, dead letters, replays, failed notifications"
+                        + " (docs/runbook.md).",
         subcommands = {
             Ops.TopicsCommand.class,
             Ops.DltCommand.class,
             Ops.ReplayCommand.class,
+            Ops.NotificationsCommand.class,
             AutoComplete.GenerateCompletion.class
         },
         exitCodeListHeading = "Exit status:%n",
@@ -82,6 +86,12 @@ public final class Ops {
                                     if (failure instanceof IllegalArgumentException) {
                                         out.println("ops: " + failure.getMessage());
                                         return USAGE;
+                                    }
+                                    if (failure instanceof java.sql.SQLException) {
+                                        out.println(
+                                                "ops: the database refused: "
+                                                        + failure.getMessage());
+                                        return REFUSED;
                                     }
                                     throw failure;
                                 });
@@ -245,6 +255,85 @@ public final class Ops {
         @Override
         public Integer call() {
             return new Replay(ops.bootstrap(), ops.environment, ops.out).run(service, from);
+        }
+    }
+
+    @Command(
+            name = "notifications",
+            mixinStandardHelpOptions = true,
+            description =
+                    "notification-service's failed notifications: list them, send them again.",
+            subcommands = {
+                NotificationsCommand.ListFailed.class,
+                NotificationsCommand.Resend.class
+            })
+    static final class NotificationsCommand {
+
+        @ParentCommand Ops ops;
+
+        FailedNotifications failed() {
+            return new FailedNotifications(ops.environment, ops.out);
+        }
+
+        @Command(
+                name = "list-failed",
+                mixinStandardHelpOptions = true,
+                description = "Notifications given up on, newest first.")
+        static final class ListFailed implements Callable<Integer> {
+
+            @ParentCommand NotificationsCommand notifications;
+
+            @Option(
+                    names = "--since",
+                    paramLabel = "<ISO-8601 time>",
+                    description = "only those that failed since then")
+            String since;
+
+            @Override
+            public Integer call() throws Exception {
+                return notifications.failed().list(since(since));
+            }
+        }
+
+        @Command(
+                name = "resend",
+                mixinStandardHelpOptions = true,
+                description = "Queues failed notifications again.")
+        static final class Resend implements Callable<Integer> {
+
+            @ParentCommand NotificationsCommand notifications;
+
+            @ArgGroup(multiplicity = "1")
+            Which which;
+
+            static final class Which {
+                @Option(names = "--seq", required = true, description = "one notification")
+                Long seq;
+
+                @Option(names = "--all", required = true, description = "every failed one")
+                boolean all;
+            }
+
+            @Option(names = "--since", paramLabel = "<ISO-8601 time>")
+            String since;
+
+            @Override
+            public Integer call() throws Exception {
+                return notifications.failed().resend(which.all ? null : which.seq, since(since));
+            }
+        }
+
+        /** {@code --since}, else the beginning of time. */
+        static java.time.Instant since(String since) {
+            if (since == null) {
+                return java.time.Instant.EPOCH;
+            }
+            try {
+                return java.time.Instant.parse(since);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(
+                        "--since takes an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z");
+            }
         }
     }
 }

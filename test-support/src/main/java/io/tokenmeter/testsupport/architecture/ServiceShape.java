@@ -77,11 +77,13 @@ public final class ServiceShape {
                     .should()
                     .resideInAnyPackage(
                             "io.tokenmeter.*.config",
-                            // a service-wide filter chain, and a listener container built from
-                            // its adapter's package-private parts
+                            // a service-wide filter chain, and an adapter's wiring of its own
+                            // package-private parts (a listener container, a mail sender)
                             "io.tokenmeter.*.security",
-                            "io.tokenmeter.*.*.kafka")
-                    .because("one config package per service builds the cores with @Bean methods");
+                            "io.tokenmeter.*.*.*..")
+                    .because(
+                            "one config package per service builds the cores with @Bean methods;"
+                                    + " never in a feature core or the service's root");
 
     @ArchTest
     public static final ArchRule adaptersOfOneTechnologyDoNotUseAnothers =
@@ -132,6 +134,8 @@ public final class ServiceShape {
         String pkg = target.getPackageName();
         return target.isPrimitive()
                 || pkg.startsWith("java.")
+                // the JDK's cryptography (signatures of links); not javax.sql, which is storage
+                || pkg.startsWith("javax.crypto")
                 || SHARED_CORE_TYPES.contains(target.getName())
                 || isCore(target) && service.equals(serviceOf(target));
     }

@@ -1,0 +1,102 @@
+package io.tokenmeter.ops;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * notification-service's given-up notifications (table {@code notification.deliveries}, status
+ * {@code FAILED}): lists them, and sends them again by making them pending with a fresh 24 h
+ * window; the running service picks them up (a webhook keeps its {@code webhook-id}).
+ */
+final class FailedNotifications {
+
+    static final int LIST_LIMIT = 1000;
+
+    private final Map<String, String> environment;
+    private final PrintStream out;
+
+    FailedNotifications(Map<String, String> environment, PrintStream out) {
+        this.environment = environment;
+        this.out = out;
+    }
+
+    int list(Instant since) throws SQLException {
+        try (Connection connection = connect();
+                PreparedStatement select =
+                        connection.prepareStatement(
+                                """
+                                SELECT seq, finished_at, channel, kind, user_id, attempts, last_error
+                                FROM notification.deliveries
+                                WHERE status = 'FAILED' AND finished_at >= ?
+                                ORDER BY seq LIMIT ?
+                                """)) {
+            select.setTimestamp(1, Timestamp.from(since));
+            select.setInt(2, LIST_LIMIT);
+            int count = 0;
+            try (ResultSet rows = select.executeQuery()) {
+                out.printf(
+                        "%-10s %-24s %-8s %-18s %-24s %-8s %s%n",
+                        "seq", "failed at", "channel", "kind", "user", "attempts", "why");
+                while (rows.next()) {
+                    count++;
+                    out.printf(
+                            "%-10d %-24s %-8s %-18s %-24s %-8d %s%n",
+                            rows.getLong("seq"),
+                            rows.getTimestamp("finished_at").toInstant(),
+                            rows.getString("channel"),
+                            rows.getString("kind"),
+                            rows.getString("user_id"),
+                            rows.getInt("attempts"),
+                            rows.getString("last_error"));
+                }
+            }
+            out.println(
+                    count
+                            + " failed notification(s)"
+                            + (count == LIST_LIMIT ? " (first " + LIST_LIMIT + ")" : ""));
+            return Ops.OK;
+        }
+    }
+
+    /**
+     * Resends one failed notification ({@code seq}), or all failed since {@code since} (seq null).
+     */
+    int resend(Long seq, Instant since) throws SQLException {
+        try (Connection connection = connect();
+                PreparedStatement update =
+                        connection.prepareStatement(
+                                """
+                                UPDATE notification.deliveries
+                                SET status = 'PENDING', attempts = 0, queued_at = now(),
+                                    next_attempt_at = now(), finished_at = NULL, last_error = NULL
+                                WHERE status = 'FAILED' AND (? OR seq = ?) AND finished_at >= ?
+                                """)) {
+            update.setBoolean(1, seq == null);
+            update.setLong(2, seq == null ? -1 : seq);
+            update.setTimestamp(3, Timestamp.from(since));
+            int resent = update.executeUpdate();
+            out.println("resend: " + resent + " notification(s) pending again");
+            return resent == 0 && seq != null ? Ops.REFUSED : Ops.OK;
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        String url = environment.get("DATABASE_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException(
+                    "notifications need notification-service's database: set DATABASE_URL (and"
+                            + " DATABASE_USER, DATABASE_PASSWORD)");
+        }
+        return DriverManager.getConnection(
+                url,
+                environment.getOrDefault("DATABASE_USER", "postgres"),
+                environment.getOrDefault("DATABASE_PASSWORD", ""));
+    }
+}

@@ -1,0 +1,143 @@
+package io.tokenmeter.notification.alerts;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns what metering and the subscription service report into queued notifications, in the same
+ * transaction as the state it keeps, so that a record redelivered or replayed queues nothing twice.
+ */
+public final class Alerts {
+
+    private final AlertStore store;
+    private final Transactions transactions;
+    private final AlertMetrics metrics;
+    private final Clock clock;
+    private final Duration staleAfter;
+
+    public Alerts(
+            AlertStore store,
+            Transactions transactions,
+            AlertMetrics metrics,
+            Clock clock,
+            Duration staleAfter) {
+        this.store = store;
+        this.transactions = transactions;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.staleAfter = staleAfter;
+    }
+
+    /** Queues a notification per crossing, all in one transaction. */
+    public void thresholdsCrossed(List<ThresholdCrossing> crossings) {
+        transactions.inTransaction(
+                () -> {
+                    Instant now = clock.instant();
+                    crossings.forEach(crossing -> crossed(crossing, now));
+                    return null;
+                });
+    }
+
+    /**
+     * Keeps each user's latest state and queues the notifications its changes cause; a state not
+     * newer than the kept one (a duplicate, a late older one) changes nothing.
+     */
+    public void subscriptionsReported(List<Subscription> states) {
+        transactions.inTransaction(
+                () -> {
+                    Instant now = clock.instant();
+                    states.forEach(state -> reported(state, now));
+                    return null;
+                });
+    }
+
+    private void crossed(ThresholdCrossing crossing, Instant now) {
+        Kind kind = Kind.threshold(crossing.percent());
+        if (isStale(crossing.crossedAt(), now)) {
+            metrics.stale(kind);
+            return;
+        }
+        Subscription subscription =
+                store.subscription(crossing.userId())
+                        .orElseGet(() -> Subscription.free(crossing.userId()));
+        boolean paid = crossing.periodStart() != null;
+        Instant renewsAt =
+                paid
+                                && subscription.periodEnd() != null
+                                && subscription.periodEnd().isAfter(crossing.periodStart())
+                        ? subscription.periodEnd()
+                        : null;
+        UsageAlert alert =
+                new UsageAlert(
+                        crossing.userId(),
+                        crossing.percent(),
+                        crossing.tokensUsed(),
+                        crossing.limit(),
+                        crossing.periodStart(),
+                        crossing.crossedAt(),
+                        paid ? paidTier(subscription, crossing.limit()) : "FREE",
+                        renewsAt);
+        String causeKey =
+                crossing.userId()
+                        + ":"
+                        + (paid ? crossing.periodStart().toEpochMilli() : "lifetime")
+                        + ":"
+                        + crossing.percent();
+        queue(Notification.of(kind, alert, causeKey), now);
+    }
+
+    /**
+     * The tier a paid crossing happened on: the last reported one, or, when the subscription's
+     * state has not arrived yet, the one whose limit (CONTRACT §1) the crossing quotes.
+     */
+    private static String paidTier(Subscription subscription, long limit) {
+        if (!"FREE".equals(subscription.tier())) {
+            return subscription.tier();
+        }
+        if (limit == 1_200_000) {
+            return "ESSENTIEL";
+        }
+        if (limit == 6_000_000) {
+            return "PRO";
+        }
+        return limit == 24_000_000 ? "MAX" : "payant";
+    }
+
+    private void reported(Subscription state, Instant now) {
+        Optional<Subscription> kept = store.subscription(state.userId());
+        if (kept.isPresent() && !state.isNewerThan(kept.get())) {
+            return;
+        }
+        store.saveSubscription(state);
+        Subscription before = kept.orElseGet(() -> Subscription.free(state.userId()));
+        for (Kind kind : SubscriptionChanges.between(before, state)) {
+            if (isStale(state.updatedAt(), now)) {
+                metrics.stale(kind);
+                continue;
+            }
+            SubscriptionAlert alert =
+                    new SubscriptionAlert(
+                            state.userId(),
+                            SubscriptionChanges.changeName(kind),
+                            state.tier(),
+                            before.tier(),
+                            state.status(),
+                            state.periodEnd(),
+                            state.updatedAt());
+            queue(Notification.of(kind, alert, state.userId() + ":" + state.stateKey()), now);
+        }
+    }
+
+    private void queue(Notification notification, Instant now) {
+        for (Channel channel : store.queue(notification, now)) {
+            metrics.queued(notification.kind(), channel);
+        }
+    }
+
+    private boolean isStale(Instant occurredAt, Instant now) {
+        return occurredAt.isBefore(now.minus(staleAfter));
+    }
+}

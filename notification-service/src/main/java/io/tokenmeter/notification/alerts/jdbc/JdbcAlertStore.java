@@ -1,0 +1,123 @@
+package io.tokenmeter.notification.alerts.jdbc;
+
+import io.tokenmeter.notification.alerts.AlertStore;
+import io.tokenmeter.notification.alerts.Channel;
+import io.tokenmeter.notification.alerts.Notification;
+import io.tokenmeter.notification.alerts.Subscription;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * {@link AlertStore} on PostgreSQL: {@code subscription_states} and the {@code deliveries} outbox.
+ */
+public class JdbcAlertStore implements AlertStore {
+
+    private final JdbcClient jdbc;
+    private final CauseJson causes;
+
+    public JdbcAlertStore(JdbcClient jdbc, CauseJson causes) {
+        this.jdbc = jdbc;
+        this.causes = causes;
+    }
+
+    @Override
+    public Optional<Subscription> subscription(String userId) {
+        return jdbc.sql(
+                        """
+                        SELECT user_id, tier, status, payment_failed, period_start, period_end,
+                               updated_at, last_stripe_event_created, version, stripe_customer_id
+                        FROM subscription_states WHERE user_id = ?
+                        """)
+                .param(userId)
+                .query(JdbcAlertStore::subscription)
+                .optional();
+    }
+
+    @Override
+    public void saveSubscription(Subscription state) {
+        jdbc.sql(
+                        """
+                        INSERT INTO subscription_states (user_id, tier, status, payment_failed,
+                            period_start, period_end, updated_at, last_stripe_event_created, version,
+                            stripe_customer_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (user_id) DO UPDATE SET tier = excluded.tier,
+                            status = excluded.status, payment_failed = excluded.payment_failed,
+                            period_start = excluded.period_start, period_end = excluded.period_end,
+                            updated_at = excluded.updated_at,
+                            last_stripe_event_created = excluded.last_stripe_event_created,
+                            version = excluded.version,
+                            stripe_customer_id = excluded.stripe_customer_id
+                        """)
+                .params(
+                        state.userId(),
+                        state.tier(),
+                        state.status(),
+                        state.paymentFailed(),
+                        timestamp(state.periodStart()),
+                        timestamp(state.periodEnd()),
+                        timestamp(state.updatedAt()),
+                        timestamp(state.lastStripeEventCreated()),
+                        state.version(),
+                        state.stripeCustomerId())
+                .update();
+    }
+
+    @Override
+    public List<Channel> queue(Notification notification, Instant queuedAt) {
+        String cause = causes.write(notification.cause());
+        List<Channel> queued = new ArrayList<>(2);
+        for (Channel channel : Channel.values()) {
+            int inserted =
+                    jdbc.sql(
+                                    """
+                                    INSERT INTO deliveries (notification_id, channel, user_id, kind,
+                                        cause, occurred_at, queued_at, next_attempt_at)
+                                    VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+                                    ON CONFLICT ON CONSTRAINT deliveries_once_per_cause DO NOTHING
+                                    """)
+                            .params(
+                                    notification.id(),
+                                    channel.name(),
+                                    notification.userId(),
+                                    notification.kind().name(),
+                                    cause,
+                                    timestamp(notification.cause().occurredAt()),
+                                    timestamp(queuedAt),
+                                    timestamp(queuedAt))
+                            .update();
+            if (inserted == 1) {
+                queued.add(channel);
+            }
+        }
+        return queued;
+    }
+
+    private static Subscription subscription(ResultSet row, int index) throws SQLException {
+        return new Subscription(
+                row.getString("user_id"),
+                row.getString("tier"),
+                row.getString("status"),
+                row.getBoolean("payment_failed"),
+                instant(row.getTimestamp("period_start")),
+                instant(row.getTimestamp("period_end")),
+                instant(row.getTimestamp("updated_at")),
+                instant(row.getTimestamp("last_stripe_event_created")),
+                row.getLong("version"),
+                row.getString("stripe_customer_id"));
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

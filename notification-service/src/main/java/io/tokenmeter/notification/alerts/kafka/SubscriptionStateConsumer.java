@@ -1,0 +1,28 @@
+package io.tokenmeter.notification.alerts.kafka;
+
+import io.tokenmeter.notification.alerts.Alerts;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/** {@code billing.subscription-state.v1} → kept states and queued notifications. */
+@Component
+class SubscriptionStateConsumer {
+
+    private final Alerts alerts;
+
+    SubscriptionStateConsumer(Alerts alerts) {
+        this.alerts = alerts;
+    }
+
+    @KafkaListener(
+            id = "notification-subscription-state",
+            topics = "#{T(io.tokenmeter.schemas.Topics).SUBSCRIPTION_STATE.name()}",
+            idIsGroup = false,
+            batch = "true")
+    void on(List<ConsumerRecord<String, Object>> records) {
+        InboundRecords.mapThenApply(
+                records, InboundRecords::subscription, alerts::subscriptionsReported);
+    }
+}
