@@ -11,9 +11,11 @@ import io.tokenmeter.subscription.state.SubscriptionBook;
 import io.tokenmeter.testsupport.IntegrationTest;
 import io.tokenmeter.testsupport.TestKafka;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.test.annotation.DirtiesContext;
 
 /** Production's setting: Stripe test-mode events change nothing and are counted. */
@@ -30,11 +32,16 @@ class TestModeEventsIntegrationTests {
     @Autowired SubscriptionBook book;
     @Autowired MeterRegistry meters;
 
+    @Autowired KafkaListenerEndpointRegistry listeners;
+
     @Test
     void skipsAndCountsATestModeEventButAppliesTheLiveOneAfterIt() {
         String testUser = "u_" + UUID.randomUUID();
         String liveUser = "u_" + UUID.randomUUID();
         String customer = "cus_" + UUID.randomUUID();
+        // The topic is shared by this JVM's tests: count from once this listener caught up.
+        String group = listeners.getListenerContainers().iterator().next().getGroupId();
+        await().until(() -> TestKafka.groupCaughtUp(group, List.of(Topics.STRIPE_WEBHOOK_EVENTS)));
         double before = refused();
 
         TestKafka.send(Topics.STRIPE_WEBHOOK_EVENTS, customer, checkout(testUser, customer, false));
