@@ -47,7 +47,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplayIntegrationTests {
 
-    static final Set<String> NOT_DERIVED_TABLES = Set.of("usage_threshold", "delivery_committed");
+    /** Reservations are taken over HTTP, not derived from any topic: a rebuild starts without. */
+    static final Set<String> NOT_DERIVED_TABLES =
+            Set.of("usage_threshold", "delivery_committed", "reservation", "reservation_user");
 
     static final Set<String> VOLATILE_COLUMNS =
             Set.of("updated_at", "processed_at", "created_at", "crossed_at", "version", "id");
