@@ -40,6 +40,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -62,6 +63,7 @@ class MeteringIntegrationTests {
     static final Instant JAN = Instant.parse("2027-01-01T00:00:00Z");
 
     @LocalServerPort int port;
+    @LocalManagementPort int managementPort;
     @Autowired JdbcTemplate jdbc;
     @Autowired KafkaListenerEndpointRegistry listeners;
     @Autowired UsageStore store;
@@ -116,7 +118,7 @@ class MeteringIntegrationTests {
         assertThat(cost.getCostBreakdown().getCompletionCostUsd()).isEqualTo("0.007000");
         assertThat(cost.getCostBreakdown().getTotalCostUsd()).isEqualTo("0.015125");
         assertThat(cost.getCostBreakdown().getCachedSavingsUsd()).isEqualTo("0.000625");
-        assertThat(new TestHttp(port).get("/actuator/prometheus").body())
+        assertThat(new TestHttp(managementPort).get("/actuator/prometheus").body())
                 .contains("tokenmeter_pricing_unknown_model_phases_total");
     }
 
@@ -536,7 +538,7 @@ class MeteringIntegrationTests {
         assertThat(quota.get("remaining_tokens").asLong()).isEqualTo(100_000);
         assertThat(quota.get("allowed").asBoolean()).isTrue();
         assertThat(quota.has("period_end")).isTrue();
-        assertThat(new TestHttp(port).get("/actuator/prometheus").body())
+        assertThat(new TestHttp(managementPort).get("/actuator/prometheus").body())
                 .contains("tokenmeter_quota_decisions_total{allowed=\"true\"");
     }
 
