@@ -8,12 +8,14 @@ import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestKafka;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 @IntegrationTest
 class DashboardApiApplicationIntegrationTests {
 
     @LocalServerPort int port;
+    @LocalManagementPort int managementPort;
 
     @Test
     void reportsHealthyWithLivenessAndReadinessGroups() {
@@ -24,9 +26,27 @@ class DashboardApiApplicationIntegrationTests {
         assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
     }
 
+    /** CONTRACT §3.7: the service port serves health without details, and no other endpoint. */
+    @Test
+    void keepsOnlyHealthWithoutDetailsOnTheServicePort() {
+        TestHttp service = new TestHttp(port);
+        TestHttp management = new TestHttp(managementPort);
+
+        assertThat(managementPort).isNotEqualTo(port);
+        assertThat(service.get("/actuator/health").body())
+                .contains("\"status\":\"UP\"")
+                .doesNotContain("components");
+        assertThat(service.get("/actuator/health/liveness").body()).doesNotContain("components");
+        assertThat(service.get("/actuator/prometheus").statusCode()).isNotEqualTo(200);
+        assertThat(service.get("/actuator/info").statusCode()).isNotEqualTo(200);
+        assertThat(service.get("/actuator").statusCode()).isNotEqualTo(200);
+        assertThat(management.get("/actuator/health").body()).contains("components");
+        assertThat(management.get("/actuator/prometheus").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void exposesPrometheusMetricsTaggedWithTheApplication() {
-        String metrics = new TestHttp(port).get("/actuator/prometheus").body();
+        String metrics = new TestHttp(managementPort).get("/actuator/prometheus").body();
 
         assertThat(metrics)
                 .contains("application=\"dashboard-api-service\"")

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,6 +32,8 @@ class NotificationApplicationIntegrationTests {
     }
 
     @LocalServerPort int port;
+
+    @LocalManagementPort int managementPort;
 
     @Test
     void reportsHealthyWithLivenessAndReadinessGroups() {
@@ -60,7 +63,7 @@ class NotificationApplicationIntegrationTests {
 
     @Test
     void exposesTheNotificationMetrics() {
-        String metrics = new TestHttp(port).get("/actuator/prometheus").body();
+        String metrics = new TestHttp(managementPort).get("/actuator/prometheus").body();
 
         assertThat(metrics)
                 .contains("application=\"notification-service\"")

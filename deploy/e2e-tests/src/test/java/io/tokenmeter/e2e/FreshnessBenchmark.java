@@ -876,6 +876,7 @@ class FreshnessBenchmark {
             }
         }
 
+        /** The metrics of the service on {@code port}, from its management port (+1000). */
         private static String prometheus(int port) {
             try {
                 return HttpClient.newHttpClient()
@@ -883,7 +884,7 @@ class FreshnessBenchmark {
                                 HttpRequest.newBuilder(
                                                 URI.create(
                                                         "http://127.0.0.1:"
-                                                                + port
+                                                                + (port + 1000)
                                                                 + "/actuator/prometheus"))
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString())

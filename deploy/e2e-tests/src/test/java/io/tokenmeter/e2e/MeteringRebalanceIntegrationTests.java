@@ -104,7 +104,9 @@ class MeteringRebalanceIntegrationTests {
     /** What an instance's {@code tokenmeter_metering_sessions_total{outcome="counted"}} says. */
     private static double sessionsCounted(ServiceProcess instance) {
         String metrics =
-                new TestHttp(instance.definition().port()).get("/actuator/prometheus").body();
+                new TestHttp(instance.definition().port() + 1000) // its management port
+                        .get("/actuator/prometheus")
+                        .body();
         Matcher counted =
                 Pattern.compile(
                                 "^tokenmeter_metering_sessions_total\\{[^}]*outcome=\"counted\"[^}]*\\} (\\S+)$",

@@ -48,8 +48,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ReplayIntegrationTests {
 
     /**
-     * Not derived from any topic: holds are taken over HTTP (a rebuild starts without), the
-     * rebuild epoch is the rebuild's own.
+     * Not derived from any topic: holds are taken over HTTP (a rebuild starts without), the rebuild
+     * epoch is the rebuild's own.
      */
     static final Set<String> NOT_DERIVED_TABLES =
             Set.of(

@@ -25,7 +25,11 @@ class SystemStartupIntegrationTests {
             assertThat(http.get("/actuator/health").body())
                     .as(service.name())
                     .contains("\"status\":\"UP\"");
-            assertThat(http.get("/actuator/prometheus").body())
+            // The actuator's own port (CONTRACT §3.7): the service port + 1000.
+            assertThat(
+                            new TestHttp(system.port(service.name()) + 1000)
+                                    .get("/actuator/prometheus")
+                                    .body())
                     .as(service.name())
                     .contains("application=\"" + service.name() + "\"");
         }

@@ -43,9 +43,11 @@ final class Banner {
         for (ServiceProcess service : services) {
             out.append(
                     String.format(
-                            "  %-26s http://localhost:%d  (OpenAPI /v3/api-docs, metrics"
-                                    + " /actuator/prometheus)%n",
-                            service.definition().name(), service.definition().port()));
+                            "  %-26s http://localhost:%d  (OpenAPI /v3/api-docs; metrics"
+                                    + " http://localhost:%d/actuator/prometheus)%n",
+                            service.definition().name(),
+                            service.definition().port(),
+                            service.definition().port() + 1000));
         }
         out.append("Mails (notification-service, to the local SMTP server ")
                 .append(settings.get("SMTP_HOST"))

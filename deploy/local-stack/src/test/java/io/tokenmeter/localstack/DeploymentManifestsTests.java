@@ -84,6 +84,32 @@ class DeploymentManifestsTests {
         assertThat(at(k8sService, "spec", "ports", 0, "port")).isEqualTo(port);
     }
 
+    /** CONTRACT §3.7: metrics on the management port (service port + 1000), never published. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void scrapesTheManagementPortWhichNoServiceOrComposePortPublishes(
+            ServiceProcess.Definition service) {
+        int management = service.port() + 1000;
+        Map<String, Object> container = k8sContainer(service.name());
+        assertThat(at(container, "ports", 1, "name")).isEqualTo("management");
+        assertThat(at(container, "ports", 1, "containerPort")).isEqualTo(management);
+        assertThat(
+                        at(
+                                k8s(service.name(), "Deployment"),
+                                "spec",
+                                "template",
+                                "metadata",
+                                "annotations",
+                                "prometheus.io/port"))
+                .isEqualTo(String.valueOf(management));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> published =
+                (List<Map<String, Object>>) at(k8s(service.name(), "Service"), "spec", "ports");
+        assertThat(published).extracting(p -> p.get("port")).containsExactly(service.port());
+        assertThat(String.valueOf(composeService(service.name()).get("ports")))
+                .doesNotContain(String.valueOf(management));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("services")
     void probesUseTheActuatorHealthGroups(ServiceProcess.Definition service) {

@@ -42,6 +42,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -64,6 +65,7 @@ class MeteringIntegrationTests {
     static final Instant JAN = Instant.parse("2027-01-01T00:00:00Z");
 
     @LocalServerPort int port;
+    @LocalManagementPort int managementPort;
     @Autowired JdbcTemplate jdbc;
     @Autowired KafkaListenerEndpointRegistry listeners;
     @Autowired UsageStore store;
@@ -123,7 +125,7 @@ class MeteringIntegrationTests {
         assertThat(counted("tokenmeter.pricing.unknown.model.phases") - unknownBefore)
                 .as("phases priced with an unknown model")
                 .isEqualTo(1.0);
-        assertThat(new TestHttp(port).get("/actuator/prometheus").body())
+        assertThat(new TestHttp(managementPort).get("/actuator/prometheus").body())
                 .contains("tokenmeter_pricing_unknown_model_phases_total");
     }
 
@@ -611,7 +613,7 @@ class MeteringIntegrationTests {
         assertThat(quota.get("period_end").isNull()).isTrue();
         assertThat(counted("tokenmeter.quota.decisions", "allowed", "true") - allowedBefore)
                 .isEqualTo(1.0);
-        assertThat(new TestHttp(port).get("/actuator/prometheus").body())
+        assertThat(new TestHttp(managementPort).get("/actuator/prometheus").body())
                 .contains("tokenmeter_quota_decisions_total{allowed=\"true\"");
     }
 

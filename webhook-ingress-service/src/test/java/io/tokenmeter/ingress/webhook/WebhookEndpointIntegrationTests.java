@@ -36,6 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -62,6 +63,7 @@ class WebhookEndpointIntegrationTests {
     static final String STRIPE_CLI_CONTENT_TYPE = "application/json; charset=utf-8";
 
     @LocalServerPort int port;
+    @LocalManagementPort int managementPort;
     @Autowired SettableClock clock;
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -433,7 +435,7 @@ class WebhookEndpointIntegrationTests {
                 "application/json");
         post(subscriptionUpdated(newEventId()).signedWith(NEW_SECRET, now()), "text/plain");
 
-        String metrics = new TestHttp(port).get("/actuator/prometheus").body();
+        String metrics = new TestHttp(managementPort).get("/actuator/prometheus").body();
 
         assertThat(metrics)
                 .containsPattern(

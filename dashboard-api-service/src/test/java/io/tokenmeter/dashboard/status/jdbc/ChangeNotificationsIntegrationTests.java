@@ -149,7 +149,13 @@ class ChangeNotificationsIntegrationTests {
         // Listening again, B no longer trusts anything it cached while it could not hear.
         await().untilAsserted(() -> assertThat(reconnects()).isGreaterThan(reconnects));
         assertThat(tokensUsed(b(), user)).isEqualTo(150);
-        JsonNode health = json.readTree(b().get("/actuator/health").body());
+        JsonNode health =
+                json.readTree(
+                        new TestHttp(
+                                        replica.getEnvironment()
+                                                .getProperty("local.management.port", int.class))
+                                .get("/actuator/health")
+                                .body());
         assertThat(health.at("/components/statusNotifications/status").asString()).isEqualTo("UP");
         assertThat(health.at("/components/statusNotifications/details/reconnects").asLong())
                 .isPositive();

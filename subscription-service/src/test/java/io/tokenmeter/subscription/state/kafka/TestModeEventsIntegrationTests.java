@@ -49,7 +49,8 @@ class TestModeEventsIntegrationTests {
 
         await().untilAsserted(() -> assertThat(book.of(liveUser).customerId()).isEqualTo(customer));
         assertThat(book.of(testUser).customerId()).isNull();
-        assertThat(refused()).isEqualTo(before + 1);
+        // At least this one: other classes' test-mode events on the topic are refused too.
+        assertThat(refused()).isGreaterThanOrEqualTo(before + 1);
     }
 
     private static StripeWebhookEvent checkout(String user, String customer, boolean live) {
