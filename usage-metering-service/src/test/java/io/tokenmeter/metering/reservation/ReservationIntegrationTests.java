@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -32,6 +33,7 @@ class ReservationIntegrationTests {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort int port;
+    @LocalManagementPort int managementPort;
     @Autowired JdbcTemplate jdbc;
 
     final String user = "u_" + UUID.randomUUID();
@@ -97,7 +99,7 @@ class ReservationIntegrationTests {
                         });
         // Final usage: what was granted (90,000) plus the one session's own overrun (3,000).
         assertThat(quota().get("tokens_used").asLong()).isLessThanOrEqualTo(90_000 + 3_000);
-        String metrics = new TestHttp(port).get("/actuator/prometheus").body();
+        String metrics = new TestHttp(managementPort).get("/actuator/prometheus").body();
         assertThat(metrics)
                 .contains(
                         "tokenmeter_reservations_total{application=\"usage-metering-service\",outcome=\"refused\"}")

@@ -327,7 +327,7 @@ class MeteringIntegrationTests {
                         });
         // The same state again, in a record of its own: a duplicate.
         sendState(downgrade);
-        sendSession("dec-c-" + user, day(5, DEC), 1_000);
+        sendSession("dec-c-" + user, day(3, DEC).plusSeconds(3_600), 1_000);
         await().untilAsserted(
                         () -> assertThat(lastUsageState(user).getTokensUsed()).isEqualTo(96_000));
         awaitCaughtUp();
