@@ -56,6 +56,17 @@ class RealInfrastructureCustomizerFactory implements ContextCustomizerFactory {
             context.getEnvironment()
                     .getPropertySources()
                     .addFirst(new MapPropertySource("tokenmeter-test-infrastructure", properties));
+            // Below everything a test or the application sets: one JVM keeps many test contexts
+            // (Spring caches them), each with its pool, and PostgreSQL allows 100 connections.
+            context.getEnvironment()
+                    .getPropertySources()
+                    .addLast(
+                            new MapPropertySource(
+                                    "tokenmeter-test-pool",
+                                    Map.of(
+                                            "spring.datasource.hikari.maximum-pool-size", "6",
+                                            "spring.datasource.hikari.minimum-idle", "1",
+                                            "spring.datasource.hikari.idle-timeout", "10000")));
         }
 
         @Override
