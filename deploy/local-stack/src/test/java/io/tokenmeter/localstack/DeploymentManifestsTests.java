@@ -46,7 +46,61 @@ class DeploymentManifestsTests {
 
     /** Set by deployments for the platform rather than read through a placeholder. */
     static final Set<String> PLATFORM =
-            Set.of("SERVER_PORT", "JAVA_TOOL_OPTIONS", "LOGGING_STRUCTURED_FORMAT_CONSOLE");
+            Set.of(
+                    "SERVER_PORT",
+                    "JAVA_TOOL_OPTIONS",
+                    "LOGGING_STRUCTURED_FORMAT_CONSOLE",
+                    // Kafka over TLS + SCRAM in the cluster (Spring Boot's own names)
+                    "SPRING_KAFKA_SECURITY_PROTOCOL",
+                    "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+                    "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
+                    "SPRING_KAFKA_SSL_TRUST_STORE_TYPE",
+                    "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION");
+
+    /**
+     * What each service produces and consumes, and its consumer group and transactional id prefix:
+     * the ACLs its KafkaUser must grant, no more.
+     */
+    record KafkaUse(
+            List<Topic<?>> produces, List<Topic<?>> consumes, String group, String transactions) {}
+
+    static final Map<String, KafkaUse> KAFKA_USE =
+            Map.of(
+                    "notification-service",
+                    new KafkaUse(
+                            List.of(),
+                            List.of(
+                                    Topics.USAGE_THRESHOLD,
+                                    Topics.SUBSCRIPTION_STATE,
+                                    Topics.STRIPE_WEBHOOK_EVENTS),
+                            "notification-service",
+                            null),
+                    "webhook-ingress-service",
+                    new KafkaUse(List.of(Topics.STRIPE_WEBHOOK_EVENTS), List.of(), null, null),
+                    "subscription-service",
+                    new KafkaUse(
+                            List.of(Topics.SUBSCRIPTION_STATE),
+                            List.of(Topics.STRIPE_WEBHOOK_EVENTS),
+                            "subscription-service",
+                            null),
+                    "usage-metering-service",
+                    new KafkaUse(
+                            List.of(
+                                    Topics.USAGE_STATE,
+                                    Topics.SESSION_COST,
+                                    Topics.USAGE_THRESHOLD),
+                            List.of(Topics.SESSION_COMPLETED, Topics.SUBSCRIPTION_STATE),
+                            "usage-metering-service",
+                            "usage-metering-"),
+                    "dashboard-api-service",
+                    new KafkaUse(
+                            List.of(),
+                            List.of(
+                                    Topics.SUBSCRIPTION_STATE,
+                                    Topics.USAGE_STATE,
+                                    Topics.SESSION_COST),
+                            "dashboard-api-service",
+                            null));
 
     /** The contract's secrets: never in a ConfigMap nor in a file of the repository. */
     static final Set<String> SECRETS =
@@ -161,7 +215,9 @@ class DeploymentManifestsTests {
     void kustomizationShipsNoSecretValues() {
         for (String resource : kustomizationResources()) {
             for (Map<String, Object> document : yaml(ROOT.resolve("deploy/k8s/" + resource))) {
-                assertThat(document.get("kind")).as(resource).isNotEqualTo("Secret");
+                if (document != null) {
+                    assertThat(document.get("kind")).as(resource).isNotEqualTo("Secret");
+                }
             }
         }
         assertThat(configMapKeys()).doesNotContainAnyElementsOf(SECRETS);
@@ -179,13 +235,131 @@ class DeploymentManifestsTests {
         Set<String> fromSecrets = new TreeSet<>();
         for (Map<String, Object> variable : env) {
             Object secret = at(variable, "valueFrom");
-            if (secret != null) {
+            if (secret != null && SECRETS.contains(variable.get("name"))) {
                 assertThat(at(secret, "secretKeyRef", "name"))
                         .isEqualTo(service.name() + "-secrets");
                 fromSecrets.add((String) variable.get("name"));
             }
         }
         assertThat(fromSecrets).isEqualTo(needed);
+    }
+
+    @Test
+    void kafkaListensOnlyWithTlsAndScramAndAuthorizesEveryRequest() {
+        Map<String, Object> kafka = k8sDocument("kafka-cluster", "Kafka");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> listeners =
+                (List<Map<String, Object>>) at(kafka, "spec", "kafka", "listeners");
+        assertThat(listeners)
+                .isNotEmpty()
+                .allSatisfy(
+                        listener -> {
+                            assertThat(listener.get("tls")).isEqualTo(true);
+                            assertThat(at(listener, "authentication", "type"))
+                                    .isEqualTo("scram-sha-512");
+                        });
+        assertThat(at(kafka, "spec", "kafka", "authorization", "type")).isEqualTo("simple");
+        assertThat(configMapValue("KAFKA_BOOTSTRAP_SERVERS"))
+                .endsWith(":" + listeners.get(0).get("port"));
+    }
+
+    /** Each KafkaUser may write what its service produces and read what it consumes, no more. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void eachServicesKafkaUserMayDoExactlyWhatTheServiceDoes(ServiceProcess.Definition service) {
+        KafkaUse use = KAFKA_USE.get(service.name());
+        Set<String> expected = new TreeSet<>();
+        for (Topic<?> topic : use.produces()) {
+            expected.add("topic " + topic.name() + " literal Write");
+            expected.add("topic " + topic.name() + " literal Describe");
+        }
+        for (Topic<?> topic : use.consumes()) {
+            expected.add("topic " + topic.name() + " literal Read");
+            expected.add("topic " + topic.name() + " literal Describe");
+            expected.add("topic " + topic.deadLetterTopic() + " literal Write");
+            expected.add("topic " + topic.deadLetterTopic() + " literal Describe");
+        }
+        if (use.group() != null) {
+            expected.add("group " + use.group() + " literal Read");
+        }
+        if (use.transactions() != null) {
+            expected.add("transactionalId " + use.transactions() + " prefix Write");
+            expected.add("transactionalId " + use.transactions() + " prefix Describe");
+        }
+        Map<String, Object> user =
+                yaml(ROOT.resolve("deploy/k8s/kafka-users.yaml")).stream()
+                        .filter(d -> d != null && "KafkaUser".equals(d.get("kind")))
+                        .filter(d -> service.name().equals(at(d, "metadata", "name")))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no KafkaUser " + service.name()));
+        assertThat(at(user, "spec", "authentication", "type")).isEqualTo("scram-sha-512");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> acls =
+                (List<Map<String, Object>>) at(user, "spec", "authorization", "acls");
+        Set<String> granted = new TreeSet<>();
+        for (Map<String, Object> acl : acls) {
+            @SuppressWarnings("unchecked")
+            List<String> operations = (List<String>) acl.get("operations");
+            for (String operation : operations) {
+                granted.add(
+                        at(acl, "resource", "type")
+                                + " "
+                                + at(acl, "resource", "name")
+                                + " "
+                                + at(acl, "resource", "patternType")
+                                + " "
+                                + operation);
+            }
+        }
+        assertThat(granted).isEqualTo(expected);
+
+        Map<String, String> jaas = new HashMap<>();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> env =
+                (List<Map<String, Object>>) k8sContainer(service.name()).get("env");
+        for (Map<String, Object> variable : env) {
+            if ("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG".equals(variable.get("name"))) {
+                jaas.put("secret", (String) at(variable, "valueFrom", "secretKeyRef", "name"));
+            }
+        }
+        assertThat(jaas).containsEntry("secret", service.name());
+    }
+
+    /** Only the webhook ingress, the dashboard and the checkout are reachable from outside. */
+    @Test
+    void networkPoliciesCloseTheNamespaceButForThePublicServices() {
+        List<Map<String, Object>> policies =
+                yaml(ROOT.resolve("deploy/k8s/network-policies.yaml")).stream()
+                        .filter(d -> d != null && "NetworkPolicy".equals(d.get("kind")))
+                        .toList();
+        assertThat(policies)
+                .anySatisfy(
+                        policy -> {
+                            assertThat(at(policy, "spec", "podSelector")).isEqualTo(Map.of());
+                            assertThat(at(policy, "spec", "ingress")).isNull();
+                        });
+        Map<String, Object> publicHttp =
+                policies.stream()
+                        .filter(p -> "public-http".equals(at(p, "metadata", "name")))
+                        .findFirst()
+                        .orElseThrow();
+        @SuppressWarnings("unchecked")
+        List<Object> exposed =
+                (List<Object>)
+                        at(publicHttp, "spec", "podSelector", "matchExpressions", 0, "values");
+        assertThat(exposed)
+                .containsExactlyInAnyOrder(
+                        "webhook-ingress-service",
+                        "dashboard-api-service",
+                        "subscription-service",
+                        "notification-service");
+        for (Map<String, Object> policy : policies) {
+            if (at(policy, "spec", "ingress") != null) {
+                assertThat(at(policy, "spec", "ingress", 0, "from", 0, "ipBlock"))
+                        .as("no policy opens to arbitrary addresses")
+                        .isNull();
+            }
+        }
     }
 
     @Test
@@ -311,6 +485,20 @@ class DeploymentManifestsTests {
                 .collect(
                         Collectors.toMap(
                                 e -> (String) e.get("name"), e -> String.valueOf(e.get("value"))));
+    }
+
+    private static Map<String, Object> k8sDocument(String file, String kind) {
+        return k8s(file, kind);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String configMapValue(String key) {
+        for (Map<String, Object> document : yaml(ROOT.resolve("deploy/k8s/config.yaml"))) {
+            if (document != null && "ConfigMap".equals(document.get("kind"))) {
+                return String.valueOf(((Map<String, Object>) document.get("data")).get(key));
+            }
+        }
+        throw new AssertionError("no ConfigMap");
     }
 
     @SuppressWarnings("unchecked")
