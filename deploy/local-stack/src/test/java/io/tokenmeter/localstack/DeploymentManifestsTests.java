@@ -415,7 +415,10 @@ class DeploymentManifestsTests {
         if (!pom.contains("<artifactId>postgresql</artifactId>")) {
             names.removeIf(name -> name.startsWith("DATABASE_"));
         }
-        if (!pom.contains("oauth2-resource-server")) {
+        // User JWTs need the JOSE decoder (the starter brings it); the service-token APIs use the
+        // resource server's opaque-token support alone and read no AUTH_JWT_*.
+        if (!pom.contains("spring-boot-starter-security-oauth2-resource-server")
+                && !pom.contains("spring-security-oauth2-jose")) {
             names.removeIf(name -> name.startsWith("AUTH_JWT_"));
         }
         return names;
