@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
+import io.tokenmeter.testsupport.ServicePorts;
 import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestKafka;
 import java.util.List;
@@ -29,19 +30,7 @@ class UsageMeteringApplicationIntegrationTests {
     /** CONTRACT §3.7: the service port serves health without details, and no other endpoint. */
     @Test
     void keepsOnlyHealthWithoutDetailsOnTheServicePort() {
-        TestHttp service = new TestHttp(port);
-        TestHttp management = new TestHttp(managementPort);
-
-        assertThat(managementPort).isNotEqualTo(port);
-        assertThat(service.get("/actuator/health").body())
-                .contains("\"status\":\"UP\"")
-                .doesNotContain("components");
-        assertThat(service.get("/actuator/health/liveness").body()).doesNotContain("components");
-        assertThat(service.get("/actuator/prometheus").statusCode()).isNotEqualTo(200);
-        assertThat(service.get("/actuator/info").statusCode()).isNotEqualTo(200);
-        assertThat(service.get("/actuator").statusCode()).isNotEqualTo(200);
-        assertThat(management.get("/actuator/health").body()).contains("components");
-        assertThat(management.get("/actuator/prometheus").statusCode()).isEqualTo(200);
+        ServicePorts.assertOnlyHealthWithoutDetailsOnTheServicePort(port, managementPort);
     }
 
     @Test
