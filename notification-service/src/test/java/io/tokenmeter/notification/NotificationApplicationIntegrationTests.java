@@ -3,6 +3,7 @@ package io.tokenmeter.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenmeter.testsupport.IntegrationTest;
+import io.tokenmeter.testsupport.ServicePorts;
 import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestKafka;
 import java.net.http.HttpRequest;
@@ -59,6 +60,12 @@ class NotificationApplicationIntegrationTests {
             mailbox.start();
         }
         assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
+    }
+
+    /** CONTRACT §3.7, as every service: health without details on the service port, no more. */
+    @Test
+    void keepsOnlyHealthWithoutDetailsOnTheServicePort() {
+        ServicePorts.assertOnlyHealthWithoutDetailsOnTheServicePort(port, managementPort);
     }
 
     @Test
