@@ -231,11 +231,13 @@ class ReadModelReplayIntegrationTests {
             producer.flush();
         }
         await().untilAsserted(() -> assertThat(sessionCount(jdbc, users)).isEqualTo(users.size()));
+        // Every user's rows, not only the last one's: users' states travel on different partitions.
         await().untilAsserted(
-                        () ->
-                                assertThat(rowsOf(jdbc, users.get(users.size() - 1)))
-                                        .contains("canceled")
-                                        .contains("900"));
+                        () -> {
+                            for (String user : users) {
+                                assertThat(rowsOf(jdbc, user)).contains("canceled").contains("900");
+                            }
+                        });
         String live = allRows(jdbc, users);
 
         TestDatabase empty =
