@@ -1,5 +1,10 @@
 package io.tokenmeter.subscription.config;
 
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import io.tokenmeter.platform.outbox.OutboxRelay;
+import io.tokenmeter.platform.outbox.TraceParents;
+import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.subscription.state.BillingMonitor;
 import io.tokenmeter.subscription.state.FactLog;
 import io.tokenmeter.subscription.state.PriceTiers;
@@ -8,10 +13,14 @@ import io.tokenmeter.subscription.state.StripeLinks;
 import io.tokenmeter.subscription.state.SubscriptionBook;
 import io.tokenmeter.subscription.state.SubscriptionChanges;
 import io.tokenmeter.subscription.state.UserSubscriptions;
+import io.tokenmeter.subscription.state.kafka.SubscriptionStateOutbox;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.transaction.support.TransactionOperations;
 
 /** Builds the core of the subscription state feature from its adapters. */
 @Configuration(proxyBeanMethods = false)
@@ -26,6 +35,32 @@ class StateConfiguration {
     @Bean
     PriceTiers priceTiers(StripeProperties stripe) {
         return new PriceTiers(stripe.prices());
+    }
+
+    @Bean
+    TraceParents traceParents(Tracer tracer, Propagator propagator) {
+        return new TraceParents(tracer, propagator);
+    }
+
+    @Bean
+    OutboxRelay subscriptionStateRelay(
+            JdbcClient jdbc,
+            KafkaOperations<Object, Object> kafka,
+            TransactionOperations transactions,
+            TraceParents traceParents) {
+        return new OutboxRelay(
+                jdbc,
+                kafka,
+                transactions,
+                traceParents,
+                SubscriptionStateOutbox.TABLE,
+                Topics.SUBSCRIPTION_STATE.name(),
+                SubscriptionStateOutbox.RELAY_LOCK);
+    }
+
+    @Bean
+    SubscriptionChanges subscriptionChanges(OutboxRelay subscriptionStateRelay) {
+        return new SubscriptionStateOutbox(subscriptionStateRelay);
     }
 
     @Bean

@@ -1,6 +1,6 @@
 package io.tokenmeter.subscription.security;
 
-import io.tokenmeter.platform.security.ProblemAuthenticationEntryPoint;
+import io.tokenmeter.platform.security.UserJwtSecurity;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +9,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -30,27 +29,8 @@ class SecurityConfiguration {
             JsonMapper json,
             @Value("${FRONTEND_URL:http://localhost:8080}") String frontendUrl)
             throws Exception {
-        ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(json);
-        return http.cors(cors -> cors.configurationSource(frontEndOrigins(frontendUrl)))
-                .authorizeHttpRequests(
-                        requests ->
-                                requests.requestMatchers(
-                                                "/actuator/**",
-                                                "/v3/api-docs/**",
-                                                "/swagger-ui/**",
-                                                "/swagger-ui.html",
-                                                "/error")
-                                        .permitAll()
-                                        .anyRequest()
-                                        .authenticated())
-                .oauth2ResourceServer(
-                        server ->
-                                server.authenticationEntryPoint(entryPoint)
-                                        .jwt(Customizer.withDefaults()))
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
-                .sessionManagement(
-                        session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable())
+        return UserJwtSecurity.apiRules(http, json, Customizer.withDefaults())
+                .cors(cors -> cors.configurationSource(frontEndOrigins(frontendUrl)))
                 .build();
     }
 

@@ -1,16 +1,23 @@
 package io.tokenmeter.subscription.web;
 
+import io.tokenmeter.platform.web.ServiceProblems;
 import io.tokenmeter.subscription.checkout.BillingGateway.NotConfiguredException;
 import io.tokenmeter.subscription.checkout.BillingGateway.StripeCallFailedException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-/** Every error of this service as an RFC 9457 problem with a readable detail, no stack trace. */
+/**
+ * Every error of this service as an RFC 9457 problem with a readable detail ({@link
+ * ServiceProblems}).
+ */
 @RestControllerAdvice
-class ApiProblems extends ResponseEntityExceptionHandler {
+class ApiProblems extends ServiceProblems {
+
+    ApiProblems() {
+        super("The subscription service could not answer; try again shortly.");
+    }
 
     @ExceptionHandler
     ProblemDetail stripeFailed(StripeCallFailedException e) {

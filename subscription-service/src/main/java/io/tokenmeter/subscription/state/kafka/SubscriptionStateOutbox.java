@@ -1,30 +1,30 @@
 package io.tokenmeter.subscription.state.kafka;
 
 import io.tokenmeter.events.SubscriptionState;
+import io.tokenmeter.platform.outbox.OutboxRelay;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
 import io.tokenmeter.subscription.state.SubscriptionChanges;
 import io.tokenmeter.subscription.state.UserSubscription;
-import java.sql.Timestamp;
 import java.time.Instant;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Component;
 
 /**
- * Announces a change by writing its {@code SubscriptionState} record to the outbox table, in the
- * transaction that stores the change, with the trace context of the event that caused it; {@link
- * SubscriptionStateRelay} sends it to Kafka.
+ * Announces a change by appending its {@code SubscriptionState} record, keyed by user, to the
+ * outbox, in the transaction that stores the change; the {@link OutboxRelay} sends it to Kafka.
  */
-@Component
-class SubscriptionStateOutbox implements SubscriptionChanges {
+public class SubscriptionStateOutbox implements SubscriptionChanges {
 
-    private final JdbcClient jdbc;
-    private final TraceParents traceParents;
+    /** The outbox's table. */
+    public static final String TABLE = "subscription_state_outbox";
+
+    /** The advisory lock key that elects the relaying instance ("subscription-outbox"). */
+    public static final long RELAY_LOCK = 0x5355_4253_4f55_5442L;
+
+    private final OutboxRelay outbox;
     private final AvroSingleObjectSerializer serializer = new AvroSingleObjectSerializer();
 
-    SubscriptionStateOutbox(JdbcClient jdbc, TraceParents traceParents) {
-        this.jdbc = jdbc;
-        this.traceParents = traceParents;
+    public SubscriptionStateOutbox(OutboxRelay outbox) {
+        this.outbox = outbox;
     }
 
     @Override
@@ -32,12 +32,7 @@ class SubscriptionStateOutbox implements SubscriptionChanges {
         byte[] payload =
                 serializer.serialize(
                         Topics.SUBSCRIPTION_STATE.name(), record(state, updatedAt, version));
-        jdbc.sql(
-                        "INSERT INTO subscription_state_outbox"
-                                + " (user_id, payload, created_at, trace_parent)"
-                                + " VALUES (?, ?, ?, ?)")
-                .params(state.userId(), payload, Timestamp.from(updatedAt), traceParents.current())
-                .update();
+        outbox.append(state.userId(), payload, updatedAt);
     }
 
     static SubscriptionState record(UserSubscription state, Instant updatedAt, long version) {

@@ -1,4 +1,4 @@
-package io.tokenmeter.subscription.state.kafka;
+package io.tokenmeter.platform.outbox;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -6,28 +6,26 @@ import io.micrometer.tracing.propagation.Propagator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.springframework.stereotype.Component;
 
 /**
  * Carries the W3C trace context across the outbox: the change's {@code traceparent} is stored with
  * its row, and the relay sends the row inside that context, so the template's observation writes a
  * {@code traceparent} header of the same trace onto the published record.
  */
-@Component
-class TraceParents {
+public class TraceParents {
 
     static final String HEADER = "traceparent";
 
     private final Tracer tracer;
     private final Propagator propagator;
 
-    TraceParents(Tracer tracer, Propagator propagator) {
+    public TraceParents(Tracer tracer, Propagator propagator) {
         this.tracer = tracer;
         this.propagator = propagator;
     }
 
     /** The current span's {@code traceparent} (the consumed event's trace), or null outside one. */
-    String current() {
+    public String current() {
         Span span = tracer.currentSpan();
         if (span == null) {
             return null;
@@ -38,7 +36,7 @@ class TraceParents {
     }
 
     /** Runs {@code send} in a span continuing {@code traceParent}; as is when there is none. */
-    <T> T continuing(String traceParent, String name, Supplier<T> send) {
+    public <T> T continuing(String traceParent, String name, Supplier<T> send) {
         if (traceParent == null) {
             return send.get();
         }

@@ -1,6 +1,7 @@
-package io.tokenmeter.subscription.state.kafka;
+package io.tokenmeter.platform.outbox;
 
-import io.tokenmeter.schemas.Topics;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,24 +13,23 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Relays the outbox to {@code billing.subscription-state.v1}: at least once (rows are deleted only
- * after the broker acknowledged them; a crash in between sends them again, harmless on a compacted
- * topic keyed by user), in outbox order, by one relay at a time across instances (an advisory
- * lock), through one idempotent producer, so each user's states arrive in the order they changed.
- * Each record is sent in the trace of the event that caused the change (its stored {@code
- * traceparent}), so the template's observation continues that trace in the record's header.
+ * A transactional outbox: records are appended to a table in the transaction that stores the change
+ * they announce, and relayed to their topic at least once (rows are deleted only after the broker
+ * acknowledged them; a crash in between sends them again, harmless on a compacted topic keyed by
+ * entity), in table order, by one relay at a time across instances (an advisory lock), through one
+ * idempotent producer, so each key's records arrive in the order they were written. Each record is
+ * sent in the trace of the work that appended it (its stored {@code traceparent}), so the
+ * template's observation continues that trace in the record's header.
+ *
+ * <p>The table has the columns {@code id} (ascending), {@code record_key}, {@code payload}, {@code
+ * created_at} and {@code trace_parent}.
  */
-@Component
-class SubscriptionStateRelay {
+public class OutboxRelay {
 
-    private static final Logger log = LoggerFactory.getLogger(SubscriptionStateRelay.class);
-
-    /** The advisory lock key that elects the relaying instance ("subscription-outbox"). */
-    static final long RELAY_LOCK = 0x5355_4253_4f55_5442L;
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     static final int BATCH = 500;
 
@@ -37,20 +37,48 @@ class SubscriptionStateRelay {
     private final KafkaOperations<Object, Object> kafka;
     private final TransactionOperations transactions;
     private final TraceParents traceParents;
+    private final String table;
+    private final String topic;
+    private final long relayLock;
 
-    SubscriptionStateRelay(
+    /**
+     * {@code table}: the outbox table (a name from the service's code, never from input); {@code
+     * relayLock}: the advisory lock key that elects the relaying instance, distinct per outbox.
+     */
+    public OutboxRelay(
             JdbcClient jdbc,
             KafkaOperations<Object, Object> kafka,
             TransactionOperations transactions,
-            TraceParents traceParents) {
+            TraceParents traceParents,
+            String table,
+            String topic,
+            long relayLock) {
+        if (!table.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a table name: " + table);
+        }
         this.jdbc = jdbc;
         this.kafka = kafka;
         this.transactions = transactions;
         this.traceParents = traceParents;
+        this.table = table;
+        this.topic = topic;
+        this.relayLock = relayLock;
     }
 
-    @Scheduled(fixedDelayString = "${tokenmeter.subscription.outbox-poll-interval:100ms}")
-    void relay() {
+    /** Appends a record, in the caller's transaction, with the current trace context. */
+    public void append(String key, byte[] payload, Instant createdAt) {
+        jdbc.sql(
+                        "INSERT INTO "
+                                + table
+                                + " (record_key, payload, created_at, trace_parent)"
+                                + " VALUES (?, ?, ?, ?)")
+                .params(key, payload, Timestamp.from(createdAt), traceParents.current())
+                .update();
+    }
+
+    /** Sends what the outbox holds, a batch per transaction, until it is empty. */
+    @Scheduled(fixedDelayString = "${tokenmeter.outbox.poll-interval:100ms}")
+    public void relay() {
         try {
             Integer sent;
             do {
@@ -58,14 +86,14 @@ class SubscriptionStateRelay {
             } while (sent != null && sent == BATCH);
         } catch (RuntimeException e) {
             // The rows stay in the outbox and go out on the next poll.
-            log.warn("relaying subscription states failed, will retry: {}", e.getMessage());
+            log.warn("relaying {} failed, will retry: {}", table, e.getMessage());
         }
     }
 
     private int relayBatch() {
         boolean elected =
                 jdbc.sql("SELECT pg_try_advisory_xact_lock(?)")
-                        .param(RELAY_LOCK)
+                        .param(relayLock)
                         .query(Boolean.class)
                         .single();
         if (!elected) {
@@ -73,15 +101,15 @@ class SubscriptionStateRelay {
         }
         List<Row> rows =
                 jdbc.sql(
-                                "SELECT id, user_id, payload, trace_parent"
-                                        + " FROM subscription_state_outbox"
+                                "SELECT id, record_key, payload, trace_parent FROM "
+                                        + table
                                         + " ORDER BY id LIMIT ?")
                         .param(BATCH)
                         .query(
                                 (rs, n) ->
                                         new Row(
                                                 rs.getLong("id"),
-                                                rs.getString("user_id"),
+                                                rs.getString("record_key"),
                                                 rs.getBytes("payload"),
                                                 rs.getString("trace_parent")))
                         .list();
@@ -93,12 +121,8 @@ class SubscriptionStateRelay {
             acks.add(
                     traceParents.continuing(
                             row.traceParent(),
-                            "subscription-state relay",
-                            () ->
-                                    kafka.send(
-                                            Topics.SUBSCRIPTION_STATE.name(),
-                                            row.userId(),
-                                            row.payload())));
+                            table + " relay",
+                            () -> kafka.send(topic, row.key(), row.payload())));
         }
         try {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
@@ -109,11 +133,11 @@ class SubscriptionStateRelay {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the broker did not acknowledge: " + e.getMessage(), e);
         }
-        jdbc.sql("DELETE FROM subscription_state_outbox WHERE id IN (:ids)")
+        jdbc.sql("DELETE FROM " + table + " WHERE id IN (:ids)")
                 .param("ids", rows.stream().map(Row::id).toList())
                 .update();
         return rows.size();
     }
 
-    private record Row(long id, String userId, byte[] payload, String traceParent) {}
+    private record Row(long id, String key, byte[] payload, String traceParent) {}
 }
