@@ -16,9 +16,9 @@ public interface UsageStore {
      * and returns the ids of those added (the sessions counted by this call) and of those to
      * announce again: sessions already in the ledger that were counted by this very record ({@link
      * Delivery}), when that record may be part of a batch whose Kafka transaction never committed,
-     * i.e. it is not below what {@link #deliveredBelow} last recorded for its partition. The
-     * partition's mark moves up to the lowest offset of the batch, below which every record's batch
-     * was committed: the consumer would not have gone past them otherwise.
+     * i.e. it is not below what {@link #deliveredBelow} last recorded for its lane. The lane's mark
+     * moves up to the lowest position of the batch, below which every record's batch was committed:
+     * the consumer would not have gone past them otherwise.
      */
     Ledgered addToLedger(List<SessionUsage> sessions);
 
@@ -26,9 +26,9 @@ public interface UsageStore {
     record Ledgered(Set<String> counted, Set<String> announceAgain) {}
 
     /**
-     * Records that every record of {@code input} below these positions had its batch committed to
-     * Kafka: as the consumer learns it when partitions are assigned or revoked. Never moves a mark
-     * down, so that a rewind does not announce anything again.
+     * Records that every record of {@code input} below these positions (by lane) had its batch
+     * committed: as the consumer learns it when its lanes are assigned or revoked. Never moves a
+     * mark down, so that a rewind does not announce anything again.
      */
     void deliveredBelow(Input input, Map<Integer, Long> positions);
 
@@ -66,9 +66,9 @@ public interface UsageStore {
 
     /**
      * Keeps the states never kept before, with the record each came in, and returns them, and the
-     * states already kept that their very record delivers again at or above its partition's mark
-     * (to announce again, as {@link #addToLedger} does for sessions). Moves the marks of {@link
-     * Input#SUBSCRIPTION_STATES} up to each partition's lowest position in the batch.
+     * states already kept that their very record delivers again at or above its lane's mark (to
+     * announce again, as {@link #addToLedger} does for sessions). Moves the marks of {@link
+     * Input#SUBSCRIPTION_STATES} up to each lane's lowest position in the batch.
      */
     KeptChanges addSubscriptionChanges(List<SubscriptionChange> changes);
 

@@ -194,9 +194,9 @@ public class JdbcUsageStore implements UsageStore {
             tokens[i] = session.totalTokens();
             Delivery delivery = session.delivery();
             if (delivery.known()) {
-                partitions[i] = delivery.partition();
-                offsets[i] = delivery.offset();
-                lowest.merge(delivery.partition(), delivery.offset(), Math::min);
+                partitions[i] = delivery.lane();
+                offsets[i] = delivery.position();
+                lowest.merge(delivery.lane(), delivery.position(), Math::min);
             }
         }
         Set<String> added = new HashSet<>(n * 2);
@@ -231,9 +231,8 @@ public class JdbcUsageStore implements UsageStore {
             return Set.of();
         }
         String[] ids = known.stream().map(SessionUsage::sessionId).toArray(String[]::new);
-        Integer[] partitions =
-                known.stream().map(s -> s.delivery().partition()).toArray(Integer[]::new);
-        Long[] offsets = known.stream().map(s -> s.delivery().offset()).toArray(Long[]::new);
+        Integer[] partitions = known.stream().map(s -> s.delivery().lane()).toArray(Integer[]::new);
+        Long[] offsets = known.stream().map(s -> s.delivery().position()).toArray(Long[]::new);
         Set<String> again = new HashSet<>();
         jdbc.query(
                 connection -> {
@@ -387,8 +386,8 @@ public class JdbcUsageStore implements UsageStore {
         Map<Integer, Long> lowest = new HashMap<>();
         for (SubscriptionChange change : changes) {
             Delivery delivery = change.delivery();
-            Integer partition = delivery.known() ? delivery.partition() : null;
-            Long offset = delivery.known() ? delivery.offset() : null;
+            Integer partition = delivery.known() ? delivery.lane() : null;
+            Long offset = delivery.known() ? delivery.position() : null;
             int inserted =
                     jdbc.update(
                             "insert into subscription_change (user_id, tier, status, period_start,"

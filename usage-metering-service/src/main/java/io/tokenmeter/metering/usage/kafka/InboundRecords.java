@@ -6,15 +6,13 @@ import io.tokenmeter.metering.usage.Delivery;
 import io.tokenmeter.metering.usage.PhaseUsage;
 import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.SubscriptionChange;
+import io.tokenmeter.platform.kafka.ConsumedRecords;
 import io.tokenmeter.platform.kafka.InvalidRecordException;
 import io.tokenmeter.schemas.Tier;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.springframework.core.log.LogAccessor;
-import org.springframework.kafka.support.serializer.DeserializationException;
-import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Maps consumed Avro records onto the core's types. A record that cannot be decoded or breaks the
@@ -22,16 +20,11 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
  */
 public final class InboundRecords {
 
-    private static final LogAccessor LOG = new LogAccessor(InboundRecords.class);
-
     private InboundRecords() {}
 
     /** A {@code SessionCompleted} record as the session it reports, delivered in that record. */
     public static SessionUsage session(ConsumerRecord<String, Object> record) {
-        if (!(decoded(record) instanceof SessionCompleted event)) {
-            throw new InvalidRecordException(
-                    "expected SessionCompleted, got " + record.value().getClass().getSimpleName());
-        }
+        SessionCompleted event = ConsumedRecords.value(record, SessionCompleted.class);
         try {
             return new SessionUsage(
                     event.getSessionId(),
@@ -72,10 +65,7 @@ public final class InboundRecords {
     }
 
     public static SubscriptionChange subscriptionChange(ConsumerRecord<String, Object> record) {
-        if (!(decoded(record) instanceof SubscriptionState state)) {
-            throw new InvalidRecordException(
-                    "expected SubscriptionState, got " + record.value().getClass().getSimpleName());
-        }
+        SubscriptionState state = ConsumedRecords.value(record, SubscriptionState.class);
         try {
             return new SubscriptionChange(
                     state.getUserId(),
@@ -90,30 +80,5 @@ public final class InboundRecords {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRecordException("invalid SubscriptionState: " + e.getMessage());
         }
-    }
-
-    /** Whether the record is a tombstone (null value that is no failed decoding). */
-    static boolean isTombstone(ConsumerRecord<String, Object> record) {
-        return record.value() == null && deserializationFailure(record) == null;
-    }
-
-    private static Object decoded(ConsumerRecord<String, Object> record) {
-        DeserializationException failure = deserializationFailure(record);
-        if (failure != null) {
-            throw failure;
-        }
-        if (record.value() == null) {
-            throw new InvalidRecordException("a null value is no event");
-        }
-        return record.value();
-    }
-
-    private static DeserializationException deserializationFailure(
-            ConsumerRecord<String, Object> record) {
-        if (record.value() != null) {
-            return null;
-        }
-        return SerializationUtils.getExceptionFromHeader(
-                record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
     }
 }

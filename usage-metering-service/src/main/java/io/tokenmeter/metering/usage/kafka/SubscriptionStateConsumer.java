@@ -2,6 +2,7 @@ package io.tokenmeter.metering.usage.kafka;
 
 import io.tokenmeter.metering.usage.SubscriptionChange;
 import io.tokenmeter.metering.usage.UsageMeter;
+import io.tokenmeter.platform.kafka.ConsumedRecords;
 import io.tokenmeter.platform.kafka.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ class SubscriptionStateConsumer {
             List<ConsumerRecord<String, Object>> records, Consumer<?, ?> consumer) {
         List<SubscriptionChange> changes = new ArrayList<>(records.size());
         for (ConsumerRecord<String, Object> record : records) {
-            if (InboundRecords.isTombstone(record)) {
+            if (ConsumedRecords.isTombstone(record)) {
                 continue;
             }
             try {
