@@ -2,21 +2,21 @@ package io.tokenmeter.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenmeter.schemas.Topic;
+import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
-import io.tokenmeter.testsupport.ServicePorts;
+import io.tokenmeter.testsupport.ServiceConventionsTests;
 import io.tokenmeter.testsupport.TestHttp;
-import io.tokenmeter.testsupport.TestKafka;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 @IntegrationTest(properties = "METERING_API_TOKEN=" + NotificationApplicationIntegrationTests.TOKEN)
-class NotificationApplicationIntegrationTests {
+class NotificationApplicationIntegrationTests extends ServiceConventionsTests {
 
     static final String TOKEN = "app-test-token";
     static final Mailbox mailbox = new Mailbox();
@@ -32,17 +32,25 @@ class NotificationApplicationIntegrationTests {
         mailbox.stop();
     }
 
-    @LocalServerPort int port;
+    @Override
+    protected String applicationName() {
+        return "notification-service";
+    }
 
-    @LocalManagementPort int managementPort;
+    @Override
+    protected List<Topic<?>> produces() {
+        return List.of();
+    }
 
-    @Test
-    void reportsHealthyWithLivenessAndReadinessGroups() {
-        TestHttp http = new TestHttp(port);
+    @Override
+    protected List<Topic<?>> consumes() {
+        return List.of(
+                Topics.USAGE_THRESHOLD, Topics.SUBSCRIPTION_STATE, Topics.STRIPE_WEBHOOK_EVENTS);
+    }
 
-        assertThat(http.get("/actuator/health").body()).contains("\"status\":\"UP\"");
-        assertThat(http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
-        assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+    @Override
+    protected String documentedPath() {
+        return "/api/notifications/contacts/{userId}";
     }
 
     @Test
@@ -62,35 +70,13 @@ class NotificationApplicationIntegrationTests {
         assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
     }
 
-    /** CONTRACT §3.7, as every service: health without details on the service port, no more. */
-    @Test
-    void keepsOnlyHealthWithoutDetailsOnTheServicePort() {
-        ServicePorts.assertOnlyHealthWithoutDetailsOnTheServicePort(port, managementPort);
-    }
-
     @Test
     void exposesTheNotificationMetrics() {
         String metrics = new TestHttp(managementPort).get("/actuator/prometheus").body();
 
         assertThat(metrics)
-                .contains("application=\"notification-service\"")
                 .contains("tokenmeter_notifications_oldest_pending_age_seconds")
                 .contains("tokenmeter_notifications_pending");
-    }
-
-    @Test
-    void publishesItsOpenApiDocument() {
-        HttpResponse<String> response = new TestHttp(port).get("/v3/api-docs");
-
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("/api/notifications/contacts/{userId}");
-    }
-
-    @Test
-    void createsTheDeadLetterTopicsOfWhatItConsumes() {
-        assertThat(TestKafka.describeTopics())
-                .containsKeys(
-                        "billing.usage-threshold.v1.DLT", "billing.subscription-state.v1.DLT");
     }
 
     @Test

@@ -1,61 +1,31 @@
 package io.tokenmeter.ingress;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.tokenmeter.schemas.Topic;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
-import io.tokenmeter.testsupport.ServicePorts;
-import io.tokenmeter.testsupport.TestHttp;
-import io.tokenmeter.testsupport.TestKafka;
+import io.tokenmeter.testsupport.ServiceConventionsTests;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 @IntegrationTest
-class WebhookIngressApplicationIntegrationTests {
+class WebhookIngressApplicationIntegrationTests extends ServiceConventionsTests {
 
-    @LocalServerPort int port;
-    @LocalManagementPort int managementPort;
-
-    @Test
-    void reportsHealthyWithLivenessAndReadinessGroups() {
-        TestHttp http = new TestHttp(port);
-
-        assertThat(http.get("/actuator/health").body()).contains("\"status\":\"UP\"");
-        assertThat(http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
-        assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+    @Override
+    protected String applicationName() {
+        return "webhook-ingress-service";
     }
 
-    /** CONTRACT §3.7: the service port serves health without details, and no other endpoint. */
-    @Test
-    void keepsOnlyHealthWithoutDetailsOnTheServicePort() {
-        ServicePorts.assertOnlyHealthWithoutDetailsOnTheServicePort(port, managementPort);
+    @Override
+    protected List<Topic<?>> produces() {
+        return List.of(Topics.STRIPE_WEBHOOK_EVENTS);
     }
 
-    @Test
-    void exposesPrometheusMetricsTaggedWithTheApplication() {
-        String metrics = new TestHttp(managementPort).get("/actuator/prometheus").body();
-
-        assertThat(metrics)
-                .contains("application=\"webhook-ingress-service\"")
-                .contains("jvm_memory_used_bytes");
+    @Override
+    protected List<Topic<?>> consumes() {
+        return List.of();
     }
 
-    @Test
-    void publishesItsOpenApiDocument() {
-        var response = new TestHttp(port).get("/v3/api-docs");
-
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body())
-                .contains("\"openapi\"")
-                .contains("\"/api/subscription/webhook\"");
-    }
-
-    @Test
-    void createsItsTopicsWithTheCataloguesSettings() {
-        assertThat(TestKafka.describeTopics())
-                .containsAllEntriesOf(
-                        TestKafka.catalogued(List.of(Topics.STRIPE_WEBHOOK_EVENTS), List.of()));
+    @Override
+    protected String documentedPath() {
+        return "/api/subscription/webhook";
     }
 }

@@ -1,12 +1,11 @@
 package io.tokenmeter.dashboard.security;
 
 import io.tokenmeter.dashboard.config.DashboardProperties;
-import io.tokenmeter.platform.security.ProblemAuthenticationEntryPoint;
+import io.tokenmeter.platform.security.UserJwtSecurity;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
@@ -37,35 +36,15 @@ class SecurityConfiguration {
                                 properties.tokenCacheTtl(),
                                 Clock.systemUTC())
                         : userJwtDecoder;
-        ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(json);
-        return http.authorizeHttpRequests(
-                        requests ->
-                                requests.requestMatchers(
-                                                "/",
-                                                "/index.html",
-                                                "/assets/**",
-                                                "/favicon.svg",
-                                                "/api/ui/config",
-                                                "/actuator/**",
-                                                "/v3/api-docs/**",
-                                                "/swagger-ui/**",
-                                                "/swagger-ui.html",
-                                                "/error")
-                                        .permitAll()
-                                        .anyRequest()
-                                        .authenticated())
-                .oauth2ResourceServer(
-                        server ->
-                                server.authenticationEntryPoint(entryPoint)
-                                        .jwt(
-                                                jwt ->
-                                                        jwt.decoder(decoder)
-                                                                .jwtAuthenticationConverter(
-                                                                        converter)))
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
-                .sessionManagement(
-                        session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable())
+        return UserJwtSecurity.apiRules(
+                        http,
+                        json,
+                        jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(converter),
+                        "/",
+                        "/index.html",
+                        "/assets/**",
+                        "/favicon.svg",
+                        "/api/ui/config")
                 // Nothing here logs in, logs out or replays a saved request: those filters would
                 // only cost time on every API call.
                 .requestCache(cache -> cache.disable())

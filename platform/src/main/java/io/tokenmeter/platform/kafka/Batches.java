@@ -1,7 +1,5 @@
-package io.tokenmeter.dashboard.kafka;
+package io.tokenmeter.platform.kafka;
 
-import io.tokenmeter.platform.kafka.InvalidRecordException;
-import io.tokenmeter.platform.kafka.KafkaErrorHandlingAutoConfiguration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -10,7 +8,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.serializer.DeserializationException;
-import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Maps a polled batch of records to core values. The read model is applied a batch at a time (one
@@ -93,33 +90,16 @@ public final class Batches {
             List<Integer> indexes) {
         for (int index = 0; index < records.size(); index++) {
             ConsumerRecord<String, Object> record = records.get(index);
-            Object value = record.value();
-            if (value == null) {
-                DeserializationException undecodable =
-                        SerializationUtils.getExceptionFromHeader(
-                                record,
-                                SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER,
-                                LOG);
-                if (undecodable != null) {
-                    throw new FailedAt(
-                            new BatchListenerFailedException(
-                                    "undecodable record", undecodable, index));
-                }
+            if (ConsumedRecords.isTombstone(record)) {
                 continue;
             }
-            if (!type.isInstance(value)) {
-                throw new FailedAt(
-                        invalid(
-                                "expected a "
-                                        + type.getSimpleName()
-                                        + ", got a "
-                                        + value.getClass(),
-                                index));
-            }
             try {
-                mapped.add(mapping.apply(type.cast(value)));
+                mapped.add(mapping.apply(ConsumedRecords.value(record, type)));
                 indexes.add(index);
-            } catch (IllegalArgumentException | NullPointerException e) {
+            } catch (DeserializationException undecodable) {
+                throw new FailedAt(
+                        new BatchListenerFailedException("undecodable record", undecodable, index));
+            } catch (InvalidRecordException | IllegalArgumentException | NullPointerException e) {
                 throw new FailedAt(invalid(e.getMessage(), index));
             }
         }

@@ -35,7 +35,7 @@ public final class ServiceTokenSecurity {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceTokenSecurity.class);
 
-    private static final List<String> ALWAYS_PUBLIC =
+    static final List<String> ALWAYS_PUBLIC =
             List.of(
                     "/actuator/**",
                     "/v3/api-docs/**",

@@ -1,9 +1,8 @@
-package io.tokenmeter.dashboard.kafka;
+package io.tokenmeter.platform.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tokenmeter.platform.kafka.InvalidRecordException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,11 +1,11 @@
 package io.tokenmeter.dashboard.sessions.kafka;
 
-import io.tokenmeter.dashboard.kafka.Batches;
 import io.tokenmeter.dashboard.sessions.PricedSession;
 import io.tokenmeter.dashboard.sessions.SessionHistory;
 import io.tokenmeter.events.CostBreakdown;
 import io.tokenmeter.events.PhaseCost;
 import io.tokenmeter.events.SessionCost;
+import io.tokenmeter.platform.kafka.Batches;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;

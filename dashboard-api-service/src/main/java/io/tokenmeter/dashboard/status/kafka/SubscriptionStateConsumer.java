@@ -1,9 +1,9 @@
 package io.tokenmeter.dashboard.status.kafka;
 
-import io.tokenmeter.dashboard.kafka.Batches;
 import io.tokenmeter.dashboard.status.StatusProjection;
 import io.tokenmeter.dashboard.status.SubscriptionSnapshot;
 import io.tokenmeter.events.SubscriptionState;
+import io.tokenmeter.platform.kafka.Batches;
 import io.tokenmeter.schemas.Tier;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,6 +1,8 @@
 package io.tokenmeter.notification.alerts.kafka;
 
+import io.tokenmeter.events.UsageThresholdCrossed;
 import io.tokenmeter.notification.alerts.Alerts;
+import io.tokenmeter.platform.kafka.Batches;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -22,6 +24,10 @@ class UsageThresholdConsumer {
             idIsGroup = false,
             batch = "true")
     void on(List<ConsumerRecord<String, Object>> records) {
-        InboundRecords.mapThenApply(records, InboundRecords::crossing, alerts::thresholdsCrossed);
+        Batches.apply(
+                records,
+                UsageThresholdCrossed.class,
+                InboundRecords::crossing,
+                alerts::thresholdsCrossed);
     }
 }

@@ -1,0 +1,43 @@
+package io.tokenmeter.platform.security;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.resource.OAuth2ResourceServerConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The rules of a user-facing API (CONTRACT §3.6): every request needs a user's bearer JWT but
+ * health, the OpenAPI document, the error page and the service's own public paths; a missing or
+ * invalid token is a 401 problem. Stateless: no session, no CSRF token (no cookies are used). The
+ * service adds what is its own (CORS, its decoder) and builds the chain.
+ */
+public final class UserJwtSecurity {
+
+    private UserJwtSecurity() {}
+
+    public static HttpSecurity apiRules(
+            HttpSecurity http,
+            JsonMapper json,
+            Customizer<OAuth2ResourceServerConfigurer<HttpSecurity>.JwtConfigurer> jwt,
+            String... publicPaths)
+            throws Exception {
+        List<String> open = new ArrayList<>(ServiceTokenSecurity.ALWAYS_PUBLIC);
+        open.addAll(List.of(publicPaths));
+        ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(json);
+        return http.authorizeHttpRequests(
+                        requests ->
+                                requests.requestMatchers(open.toArray(String[]::new))
+                                        .permitAll()
+                                        .anyRequest()
+                                        .authenticated())
+                .oauth2ResourceServer(
+                        server -> server.authenticationEntryPoint(entryPoint).jwt(jwt))
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
+                .sessionManagement(
+                        session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable());
+    }
+}
