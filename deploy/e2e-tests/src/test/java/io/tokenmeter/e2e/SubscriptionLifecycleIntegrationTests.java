@@ -10,7 +10,6 @@ import io.tokenmeter.testsupport.StripeEvent;
 import io.tokenmeter.testsupport.TestHttp;
 import io.tokenmeter.testsupport.TestJwts;
 import io.tokenmeter.testsupport.TestKafka;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -234,17 +233,8 @@ class SubscriptionLifecycleIntegrationTests {
     }
 
     static void deliver(StripeEvent event) {
-        StripeEvent.SignedDelivery delivery =
-                event.signedWith(RunningSystem.WEBHOOK_SECRET, Instant.now());
-        TestHttp ingress = new TestHttp(RunningSystem.current().port("webhook-ingress-service"));
-        HttpResponse<String> response =
-                ingress.send(
-                        ingress.request("/api/subscription/webhook")
-                                .header("Content-Type", "application/json")
-                                .header("Stripe-Signature", delivery.signatureHeader())
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.bodyBytes()))
-                                .build());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        ShuffledStripeDeliveryIntegrationTests.deliver(
+                new TestHttp(RunningSystem.current().port("webhook-ingress-service")), event);
     }
 
     static void assertStatus(String user, java.util.function.Consumer<JsonNode> expectations) {

@@ -1,6 +1,7 @@
 package io.tokenmeter.metering.reservation;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.tokenmeter.metering.MeteringDatabase;
 import io.tokenmeter.metering.pricing.PriceTable;
 import io.tokenmeter.metering.pricing.Pricer;
 import io.tokenmeter.metering.reservation.jdbc.JdbcReservationStore;
@@ -15,7 +16,6 @@ import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
 import io.tokenmeter.metering.usage.jdbc.SpringTransactions;
 import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.testsupport.TestDatabase;
-import io.tokenmeter.testsupport.TestInfrastructure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -52,12 +51,7 @@ final class ReservationsOnPostgres implements AutoCloseable {
     }
 
     static ReservationsOnPostgres create(Class<?> owner, Instant start, int connections) {
-        TestDatabase database = TestInfrastructure.createDatabase(owner);
-        Flyway.configure()
-                .dataSource(database.jdbcUrl(), database.username(), database.password())
-                .schemas("metering")
-                .load()
-                .migrate();
+        TestDatabase database = MeteringDatabase.migrated(owner);
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(database.jdbcUrl());
         dataSource.setUsername(database.username());
@@ -106,19 +100,7 @@ final class ReservationsOnPostgres implements AutoCloseable {
     }
 
     void clear(Instant start) {
-        for (String table :
-                List.of(
-                        "session_ledger",
-                        "subscription_change",
-                        "billing_segment",
-                        "user_plan",
-                        "usage_total",
-                        "usage_threshold",
-                        "delivery_committed",
-                        "reservation",
-                        "reservation_user")) {
-            jdbc.update("delete from " + table);
-        }
+        MeteringDatabase.clear(jdbc);
         clock.set(start);
     }
 

@@ -1,15 +1,13 @@
 package io.tokenmeter.metering.usage;
 
+import io.tokenmeter.metering.MeteringDatabase;
 import io.tokenmeter.metering.pricing.PriceTable;
 import io.tokenmeter.metering.pricing.Pricer;
 import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
 import io.tokenmeter.metering.usage.jdbc.SpringTransactions;
 import io.tokenmeter.testsupport.TestDatabase;
-import io.tokenmeter.testsupport.TestInfrastructure;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -30,12 +28,7 @@ final class MeterOnPostgres {
     }
 
     static MeterOnPostgres create(Class<?> owner) {
-        TestDatabase database = TestInfrastructure.createDatabase(owner);
-        Flyway.configure()
-                .dataSource(database.jdbcUrl(), database.username(), database.password())
-                .schemas("metering")
-                .load()
-                .migrate();
+        TestDatabase database = MeteringDatabase.migrated(owner);
         // One connection for the whole run: opening one per statement would dominate the time.
         return new MeterOnPostgres(
                 new SingleConnectionDataSource(
@@ -60,16 +53,6 @@ final class MeterOnPostgres {
 
     /** Forgets every session, state, total and recorded threshold. */
     void clear() {
-        for (String table :
-                List.of(
-                        "session_ledger",
-                        "subscription_change",
-                        "billing_segment",
-                        "user_plan",
-                        "usage_total",
-                        "usage_threshold",
-                        "delivery_committed")) {
-            jdbc.update("delete from " + table);
-        }
+        MeteringDatabase.clear(jdbc);
     }
 }
