@@ -2,7 +2,6 @@ package io.tokenmeter.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokenmeter.schemas.Topic;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
 import io.tokenmeter.testsupport.ServiceConventionsTests;
@@ -32,25 +31,15 @@ class NotificationApplicationIntegrationTests extends ServiceConventionsTests {
         mailbox.stop();
     }
 
-    @Override
-    protected String applicationName() {
-        return "notification-service";
-    }
-
-    @Override
-    protected List<Topic<?>> produces() {
-        return List.of();
-    }
-
-    @Override
-    protected List<Topic<?>> consumes() {
-        return List.of(
-                Topics.USAGE_THRESHOLD, Topics.SUBSCRIPTION_STATE, Topics.STRIPE_WEBHOOK_EVENTS);
-    }
-
-    @Override
-    protected String documentedPath() {
-        return "/api/notifications/contacts/{userId}";
+    NotificationApplicationIntegrationTests() {
+        super(
+                "notification-service",
+                List.of(),
+                List.of(
+                        Topics.USAGE_THRESHOLD,
+                        Topics.SUBSCRIPTION_STATE,
+                        Topics.STRIPE_WEBHOOK_EVENTS),
+                "/api/notifications/contacts/{userId}");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.tokenmeter.subscription;
 
-import io.tokenmeter.schemas.Topic;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.testsupport.IntegrationTest;
 import io.tokenmeter.testsupport.ServiceConventionsTests;
@@ -13,23 +12,11 @@ import org.springframework.test.annotation.DirtiesContext;
 @IntegrationTest
 class SubscriptionApplicationIntegrationTests extends ServiceConventionsTests {
 
-    @Override
-    protected String applicationName() {
-        return "subscription-service";
-    }
-
-    @Override
-    protected List<Topic<?>> produces() {
-        return List.of(Topics.SUBSCRIPTION_STATE);
-    }
-
-    @Override
-    protected List<Topic<?>> consumes() {
-        return List.of(Topics.STRIPE_WEBHOOK_EVENTS);
-    }
-
-    @Override
-    protected String documentedPath() {
-        return "/api/subscription/portal";
+    SubscriptionApplicationIntegrationTests() {
+        super(
+                "subscription-service",
+                List.of(Topics.SUBSCRIPTION_STATE),
+                List.of(Topics.STRIPE_WEBHOOK_EVENTS),
+                "/api/subscription/portal");
     }
 }

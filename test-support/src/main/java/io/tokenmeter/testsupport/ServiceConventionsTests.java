@@ -19,17 +19,27 @@ public abstract class ServiceConventionsTests {
     @LocalServerPort protected int port;
     @LocalManagementPort protected int managementPort;
 
-    /** {@code spring.application.name}, the tag on every metric. */
-    protected abstract String applicationName();
+    private final String applicationName;
+    private final List<Topic<?>> produces;
+    private final List<Topic<?>> consumes;
+    private final String documentedPath;
 
-    /** The topics it produces to. */
-    protected abstract List<Topic<?>> produces();
-
-    /** The topics it consumes (their dead-letter topics are its to create). */
-    protected abstract List<Topic<?>> consumes();
-
-    /** A path its OpenAPI document must list. */
-    protected abstract String documentedPath();
+    /**
+     * @param applicationName {@code spring.application.name}, the tag on every metric
+     * @param produces the topics it produces to
+     * @param consumes the topics it consumes (their dead-letter topics are its to create)
+     * @param documentedPath a path its OpenAPI document must list
+     */
+    protected ServiceConventionsTests(
+            String applicationName,
+            List<Topic<?>> produces,
+            List<Topic<?>> consumes,
+            String documentedPath) {
+        this.applicationName = applicationName;
+        this.produces = produces;
+        this.consumes = consumes;
+        this.documentedPath = documentedPath;
+    }
 
     @Test
     void reportsHealthyWithLivenessAndReadinessGroups() {
@@ -51,7 +61,7 @@ public abstract class ServiceConventionsTests {
         String metrics = new TestHttp(managementPort).get("/actuator/prometheus").body();
 
         assertThat(metrics)
-                .contains("application=\"" + applicationName() + "\"")
+                .contains("application=\"" + applicationName + "\"")
                 .contains("jvm_memory_used_bytes");
     }
 
@@ -60,17 +70,15 @@ public abstract class ServiceConventionsTests {
         var response = new TestHttp(port).get("/v3/api-docs");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body())
-                .contains("\"openapi\"")
-                .contains("\"" + documentedPath() + "\"");
+        assertThat(response.body()).contains("\"openapi\"").contains("\"" + documentedPath + "\"");
     }
 
     @Test
     void createsItsTopicsWithTheCataloguesSettings() {
-        List<Topic<?>> declared = new ArrayList<>(produces());
-        consumes().stream().filter(topic -> !declared.contains(topic)).forEach(declared::add);
+        List<Topic<?>> declared = new ArrayList<>(produces);
+        consumes.stream().filter(topic -> !declared.contains(topic)).forEach(declared::add);
 
         assertThat(TestKafka.describeTopics())
-                .containsAllEntriesOf(TestKafka.catalogued(declared, consumes()));
+                .containsAllEntriesOf(TestKafka.catalogued(declared, consumes));
     }
 }
