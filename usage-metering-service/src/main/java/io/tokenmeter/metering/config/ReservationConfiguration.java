@@ -1,6 +1,7 @@
 package io.tokenmeter.metering.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tokenmeter.metering.reservation.AdmissionBatches;
 import io.tokenmeter.metering.reservation.ReservationSettlement;
 import io.tokenmeter.metering.reservation.ReservationStore;
 import io.tokenmeter.metering.reservation.Reservations;
@@ -39,6 +40,13 @@ class ReservationConfiguration {
                 new SpringTransactions(new TransactionTemplate(transactionManager)),
                 events,
                 Clock.systemUTC());
+    }
+
+    /** The HTTP path reserves through it: concurrent requests are decided in batches. */
+    @Bean
+    AdmissionBatches admissionBatches(Reservations reservations, ReservationProperties properties) {
+        return new AdmissionBatches(
+                reservations, properties.admissionWorkers(), properties.admissionBatch());
     }
 
     /** Metering batches settle holds through it (see {@code MeteringConfiguration#usageMeter}). */

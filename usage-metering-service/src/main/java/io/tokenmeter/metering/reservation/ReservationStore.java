@@ -3,6 +3,7 @@ package io.tokenmeter.metering.reservation;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,15 +14,20 @@ import java.util.Set;
 public interface ReservationStore {
 
     /**
-     * Locks the user's reservation row until the transaction ends, then reads, after the lock, what
-     * admission decides on: whether the session was metered (is in the ledger), its hold (live or
-     * not, locked too), and the user's quota without that hold ({@link #quota}). Empty if the user
-     * has no row yet (never reserved).
+     * Locks the users' reservation rows until the transaction ends (those who have one, in a fixed
+     * order), then the sessions' holds, then reads, after the locks, what admission decides on:
+     * which sessions were metered (are in the ledger), their holds (live or not), and each user's
+     * quota with all their live holds ({@link #quota}).
      */
-    Optional<Admitting> lockAndRead(String userId, String sessionId, Instant now);
+    AdmittingAll lockAndReadAll(
+            Collection<String> userIds, Collection<String> sessionIds, Instant now);
 
-    /** What {@link #lockAndRead} found. */
-    record Admitting(boolean metered, Optional<Hold> hold, Quota others) {}
+    /** What {@link #lockAndReadAll} found. */
+    record AdmittingAll(
+            Set<String> lockedUsers,
+            Set<String> metered,
+            Map<String, Hold> holds,
+            Map<String, Quota> quotas) {}
 
     /**
      * Creates the user's reservation row if missing, in a transaction of its own that commits
@@ -38,8 +44,8 @@ public interface ReservationStore {
      */
     Quota quota(String userId, String exceptSessionId, Instant now);
 
-    /** Inserts the hold or replaces the session's. */
-    void save(Hold hold, Instant now);
+    /** Inserts the holds or replaces the sessions' (one hold per session). */
+    void saveAll(Collection<Hold> holds, Instant now);
 
     /** Deletes the user's hold for the session; returns it if there was one. */
     Optional<Hold> release(String userId, String sessionId);

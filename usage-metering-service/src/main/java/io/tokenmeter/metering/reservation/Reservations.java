@@ -5,9 +5,15 @@ import io.tokenmeter.schemas.Tier;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Holds on users' quotas, taken by the grading pipeline before it grades (CONTRACT §3.5).
@@ -40,39 +46,114 @@ public final class Reservations {
 
     /** Holds the request's tokens for its session, raises its hold, or says why not. */
     public Admission reserve(ReservationRequest request) {
-        Attempt attempt = transactions.inTransaction(() -> admitIfKnown(request));
-        if (attempt == null) {
-            transactions.inTransaction(
-                    () -> {
-                        store.addUser(request.userId());
-                        return null;
-                    });
-            attempt = transactions.inTransaction(() -> admitIfKnown(request));
-            if (attempt == null) {
-                throw new IllegalStateException(
-                        "reservation row of user " + request.userId() + " missing after insert");
-            }
-        }
-        attempt.report(events);
-        return attempt.admission();
+        return reserveAll(List.of(request)).get(0);
     }
 
-    private Attempt admitIfKnown(ReservationRequest request) {
+    /**
+     * {@link #reserve} for several requests in one transaction, decided in their order (a later
+     * request of a user sees the holds granted to the earlier ones): what {@link AdmissionBatches}
+     * gathers from concurrent callers, so that a burst costs one round trip and one commit per
+     * batch instead of per request. Returns the admissions in the requests' order.
+     */
+    public List<Admission> reserveAll(List<ReservationRequest> requests) {
+        Attempt[] attempts = new Attempt[requests.size()];
+        Set<String> unknown = transactions.inTransaction(() -> admitKnown(requests, attempts));
+        if (!unknown.isEmpty()) {
+            // A user's row is created in a transaction of its own (ReservationStore#addUser).
+            for (String userId : unknown) {
+                transactions.inTransaction(
+                        () -> {
+                            store.addUser(userId);
+                            return null;
+                        });
+            }
+            List<Integer> retried = new ArrayList<>();
+            for (int i = 0; i < attempts.length; i++) {
+                if (attempts[i] == null) {
+                    retried.add(i);
+                }
+            }
+            List<ReservationRequest> again = retried.stream().map(requests::get).toList();
+            Attempt[] second = new Attempt[again.size()];
+            Set<String> stillUnknown = transactions.inTransaction(() -> admitKnown(again, second));
+            if (!stillUnknown.isEmpty()) {
+                throw new IllegalStateException(
+                        "reservation rows of users " + stillUnknown + " missing after insert");
+            }
+            for (int j = 0; j < second.length; j++) {
+                attempts[retried.get(j)] = second[j];
+            }
+        }
+        List<Admission> admissions = new ArrayList<>(attempts.length);
+        for (Attempt attempt : attempts) {
+            attempt.report(events);
+            admissions.add(attempt.admission());
+        }
+        return admissions;
+    }
+
+    /**
+     * Decides, in order, the requests of users who have a reservation row (locked first, in a fixed
+     * order), saves what was granted, and returns the users who have none (their requests' attempts
+     * stay null).
+     */
+    private Set<String> admitKnown(List<ReservationRequest> requests, Attempt[] attempts) {
+        Arrays.fill(attempts, null);
         Instant now = clock.instant();
-        Optional<ReservationStore.Admitting> read =
-                store.lockAndRead(request.userId(), request.sessionId(), now);
-        if (read.isEmpty()) {
-            return null;
+        Set<String> userIds = new TreeSet<>();
+        Set<String> sessionIds = new TreeSet<>();
+        for (ReservationRequest request : requests) {
+            userIds.add(request.userId());
+            sessionIds.add(request.sessionId());
         }
-        if (read.get().metered()) {
-            return new Attempt(new Admission.AlreadySettled(request.sessionId()), request, null, 0);
+        ReservationStore.AdmittingAll read = store.lockAndReadAll(userIds, sessionIds, now);
+        Map<String, Hold> holds = new HashMap<>(read.holds());
+        Map<String, Quota> quotas = new HashMap<>(read.quotas());
+        Map<String, Hold> toSave = new LinkedHashMap<>();
+        Set<String> unknown = new TreeSet<>();
+        for (int i = 0; i < requests.size(); i++) {
+            ReservationRequest request = requests.get(i);
+            if (!read.lockedUsers().contains(request.userId())) {
+                unknown.add(request.userId());
+                continue;
+            }
+            if (read.metered().contains(request.sessionId())) {
+                attempts[i] =
+                        new Attempt(
+                                new Admission.AlreadySettled(request.sessionId()),
+                                request,
+                                null,
+                                0);
+                continue;
+            }
+            Optional<Hold> existing = Optional.ofNullable(holds.get(request.sessionId()));
+            Quota all = quotas.get(request.userId());
+            long own =
+                    existing.filter(hold -> hold.liveAt(now))
+                            .filter(hold -> hold.userId().equals(request.userId()))
+                            .map(Hold::tokens)
+                            .orElse(0L);
+            Quota others = new Quota(all.userId(), all.plan(), all.used(), all.held() - own);
+            Attempt attempt = decide(request, others, existing, now);
+            attempts[i] = attempt;
+            if (attempt.admission() instanceof Admission.Granted granted
+                    && (granted.created() || attempt.raisedFrom() > 0)) {
+                Hold hold = granted.hold();
+                holds.put(hold.sessionId(), hold);
+                toSave.put(hold.sessionId(), hold);
+                quotas.put(
+                        request.userId(),
+                        new Quota(
+                                all.userId(),
+                                all.plan(),
+                                all.used(),
+                                others.held() + hold.tokens()));
+            }
         }
-        Attempt attempt = decide(request, read.get().others(), read.get().hold(), now);
-        if (attempt.admission() instanceof Admission.Granted granted
-                && (granted.created() || attempt.raisedFrom() > 0)) {
-            store.save(granted.hold(), now);
+        if (!toSave.isEmpty()) {
+            store.saveAll(toSave.values(), now);
         }
-        return attempt;
+        return unknown;
     }
 
     /**

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tokenmeter.events.PhaseUsage;
 import io.tokenmeter.events.SessionCompleted;
 import io.tokenmeter.metering.reservation.Admission;
+import io.tokenmeter.metering.reservation.AdmissionBatches;
 import io.tokenmeter.metering.reservation.ReservationEvents;
 import io.tokenmeter.metering.reservation.ReservationRequest;
 import io.tokenmeter.metering.reservation.Reservations;
@@ -49,14 +50,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <pre>
  * ./mvnw -B -o -pl usage-metering-service -am verify -Dtest=ReservationBenchmark \
  *     -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.seconds=30 -Dbench.clients=64]
- *     [-Dbench.core=false] [-Dbench.metering.rate=5000] [-Dbench.service.pool=10]
+ *     [-Dbench.core=false] [-Dbench.service=false] [-Dbench.metering.rate=5000] [-Dbench.service.pool=10]
  * </pre>
  *
  * <ol>
  *   <li>Admission alone, in this JVM: {@code CLIENTS} threads reserving for {@code USERS} users
- *       through {@link Reservations} (row lock per user, READ COMMITTED), then through the naive
- *       baseline (one SERIALIZABLE transaction per reservation, retried on serialization failure),
- *       on the same pool: the ratio.
+ *       through {@link AdmissionBatches} (as the HTTP path does: concurrent requests decided in
+ *       batches, row locks per user, READ COMMITTED), then one transaction per request, then the
+ *       naive baseline (one SERIALIZABLE transaction per reservation, retried on serialization
+ *       failure), on the same pool: the ratios.
  *   <li>The service over HTTP: {@code CLIENTS} keep-alive clients reserving (one in five holds
  *       released by {@code DELETE}), while the others' sessions are published to {@code
  *       grading.session-completed.v1} at {@code METERING_RATE} per second and settle their holds.
@@ -85,18 +87,32 @@ class ReservationBenchmark {
                 CLIENTS,
                 USERS);
         if (Boolean.parseBoolean(System.getProperty("bench.core", "true"))) {
-            double ours = admissionAlone("row lock per user (Reservations)", false);
-            double naive = admissionAlone("naive: SERIALIZABLE transaction per reservation", true);
-            System.out.printf("ratio row lock / naive SERIALIZABLE: %.1fx%n", ours / naive);
+            double batched = admissionAlone("batched (AdmissionBatches, as served)", Mode.BATCHED);
+            double single =
+                    admissionAlone("one transaction per request (row lock)", Mode.PER_REQUEST);
+            double naive =
+                    admissionAlone("naive: SERIALIZABLE transaction per reservation", Mode.NAIVE);
+            System.out.printf(
+                    "ratio batched / naive SERIALIZABLE: %.1fx; per request / naive: %.1fx%n",
+                    batched / naive, single / naive);
         }
-        service();
+        if (Boolean.parseBoolean(System.getProperty("bench.service", "true"))) {
+            service();
+        }
     }
 
     // --- 1. admission alone
 
-    double admissionAlone(String name, boolean naive) throws Exception {
+    enum Mode {
+        BATCHED,
+        PER_REQUEST,
+        NAIVE
+    }
+
+    double admissionAlone(String name, Mode mode) throws Exception {
         TestDatabase database =
-                TestInfrastructure.createDatabase(naive ? NaiveAdmission.class : Admission.class);
+                TestInfrastructure.createDatabase(
+                        mode == Mode.NAIVE ? NaiveAdmission.class : Admission.class);
         Flyway.configure()
                 .dataSource(database.jdbcUrl(), database.username(), database.password())
                 .schemas("metering")
@@ -114,6 +130,7 @@ class ReservationBenchmark {
                             NO_EVENTS,
                             Clock.systemUTC());
             NaiveAdmission baseline = new NaiveAdmission(pool);
+            AdmissionBatches batches = new AdmissionBatches(reservations, 3, 64);
             Load load =
                     run(
                             CORE_SECONDS / 2,
@@ -122,13 +139,18 @@ class ReservationBenchmark {
                                 String user = randomUser();
                                 String session = UUID.randomUUID().toString();
                                 long tokens = randomTokens();
-                                return naive
-                                        ? baseline.reserve(user, session, tokens)
-                                        : reservations.reserve(
-                                                        new ReservationRequest(
-                                                                user, session, tokens, null))
-                                                instanceof Admission.Granted;
+                                ReservationRequest request =
+                                        new ReservationRequest(user, session, tokens, null);
+                                return switch (mode) {
+                                    case NAIVE -> baseline.reserve(user, session, tokens);
+                                    case PER_REQUEST ->
+                                            reservations.reserve(request)
+                                                    instanceof Admission.Granted;
+                                    case BATCHED ->
+                                            batches.reserve(request) instanceof Admission.Granted;
+                                };
                             });
+            batches.close();
             System.out.printf("%s: %s%n", name, load);
             checkInvariant(jdbc, 0);
             return load.rate();

@@ -77,6 +77,9 @@ class ReservationPropertyTests {
         postgres.clear(EPOCH);
         Recorded recorded = new Recorded();
         Reservations reservations = postgres.reservations(recorded);
+        // Reservations go through batches, as the HTTP path's do: concurrent ones are decided
+        // together, in transactions side by side.
+        AdmissionBatches batches = new AdmissionBatches(reservations, 2, 16);
         CountedSessions settlement = new ReservationSettlement(postgres.store, recorded);
         UsageMeter meter =
                 postgres.meter(
@@ -106,7 +109,15 @@ class ReservationPropertyTests {
                                 start.await();
                                 for (Step step : mine) {
                                     String user = run + "-u" + step.user();
-                                    run(step, user, reservations, meter, recorded, tiers, seq);
+                                    run(
+                                            step,
+                                            user,
+                                            reservations,
+                                            batches,
+                                            meter,
+                                            recorded,
+                                            tiers,
+                                            seq);
                                     check(user, recorded, violations);
                                 }
                                 return null;
@@ -119,6 +130,7 @@ class ReservationPropertyTests {
             }
         } finally {
             threads.shutdownNow();
+            batches.close();
         }
         assertThat(violations).isEmpty();
 
@@ -146,6 +158,7 @@ class ReservationPropertyTests {
             Step step,
             String user,
             Reservations reservations,
+            AdmissionBatches batches,
             UsageMeter meter,
             Recorded recorded,
             Map<String, Tier> tiers,
@@ -156,7 +169,7 @@ class ReservationPropertyTests {
         String session = user + "-s" + step.session();
         switch (step.kind()) {
             case RESERVE ->
-                    reservations.reserve(
+                    batches.reserve(
                             new ReservationRequest(
                                     user, session, amount, Duration.ofSeconds(step.seconds())));
             case RELEASE -> reservations.release(user, session);

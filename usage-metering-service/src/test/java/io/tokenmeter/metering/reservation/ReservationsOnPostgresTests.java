@@ -65,6 +65,47 @@ class ReservationsOnPostgresTests {
                 .containsExactly(user + "-b");
     }
 
+    /**
+     * One batch (as {@link AdmissionBatches} gathers concurrent requests): each request sees the
+     * holds granted before it in the batch, for its user and for its session.
+     */
+    @Test
+    void aBatchDecidesItsRequestsInOrderEachSeeingTheHoldsGrantedBefore() {
+        String other = "u_" + UUID.randomUUID();
+        List<Admission> admissions =
+                reservations.reserveAll(
+                        List.of(
+                                request(user, "a", 60_000),
+                                request(other, "x", 90_000),
+                                request(user, "b", 30_000),
+                                request(user, "c", 20_000),
+                                request(user, "a", 70_000),
+                                request(user, "a", 50_000)));
+
+        assertThat(admissions.get(0)).isInstanceOf(Admission.Granted.class);
+        assertThat(admissions.get(1)).isInstanceOf(Admission.Granted.class);
+        assertThat(admissions.get(2)).isInstanceOf(Admission.Granted.class);
+        assertThat(admissions.get(3))
+                .isEqualTo(new Admission.Refused(Tier.FREE, 10_000, Optional.of(Tier.ESSENTIEL)));
+        assertThat(admissions.get(4)).isInstanceOf(Admission.Granted.class);
+        assertThat(((Admission.Granted) admissions.get(4)).remainingTokens()).isZero();
+        assertThat(((Admission.Granted) admissions.get(5)).hold().tokens()).isEqualTo(70_000);
+        assertThat(reservations.quotaOf(user).held()).isEqualTo(100_000);
+        assertThat(reservations.quotaOf(other).held()).isEqualTo(90_000);
+        assertThat(happened)
+                .containsExactlyInAnyOrder(
+                        "granted a 60000",
+                        "granted x 90000",
+                        "granted b 30000",
+                        "refused 20000",
+                        "raised a 60000->70000");
+    }
+
+    ReservationRequest request(String userId, String session, long tokens) {
+        return new ReservationRequest(
+                userId, userId + "-" + session, tokens, Duration.ofSeconds(60));
+    }
+
     @Test
     void anExpiredHoldAskedForAgainIsANewHoldAndItsLateSessionCountsInFull() {
         reserve("a", 50_000, 60);

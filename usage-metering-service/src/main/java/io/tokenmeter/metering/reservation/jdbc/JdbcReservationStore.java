@@ -5,6 +5,7 @@ import io.tokenmeter.metering.reservation.Quota;
 import io.tokenmeter.metering.reservation.ReservationStore;
 import io.tokenmeter.metering.usage.Plan;
 import io.tokenmeter.schemas.Tier;
+import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,8 +13,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -38,18 +42,27 @@ public class JdbcReservationStore implements ReservationStore {
                     + " from (select 1) as one left join user_plan p on p.user_id = ?";
 
     /**
-     * Three statements sent in one round trip and run in order: the user's lock, then the session's
-     * hold (locked) and whether it was metered with the quota. Under READ COMMITTED each statement
-     * reads a snapshot taken when it starts, so the reads see everything committed before the lock
-     * was granted.
+     * Four statements sent in one round trip and run in order: the users' locks (sorted, as
+     * metering's settlement takes them), the sessions' holds (locked, sorted), which sessions were
+     * metered, and each user's plan, usage in the plan's bucket and live holds. Under READ
+     * COMMITTED each statement reads a snapshot taken when it starts, so the reads see everything
+     * committed before the locks were granted.
      */
-    private static final String LOCK_AND_READ =
-            "select user_id from reservation_user where user_id = ? for update;"
-                    + " select * from reservation where session_id = ? for update;"
-                    + " select exists (select 1 from session_ledger where session_id = ?)"
-                    + " as metered, q.* from ("
-                    + QUOTA
-                    + ") as q";
+    private static final String LOCK_AND_READ_ALL =
+            "select user_id from reservation_user where user_id = any(?::text[])"
+                    + " order by user_id for update;"
+                    + " select * from reservation where session_id = any(?::text[])"
+                    + " order by session_id for update;"
+                    + " select session_id from session_ledger where session_id = any(?::text[]);"
+                    + " select u.user_id, coalesce(p.tier, 'FREE') as tier, p.period_start,"
+                    + " p.period_end,"
+                    + " coalesce((select t.tokens from usage_total t where t.user_id = u.user_id"
+                    + " and t.period_start = coalesce(p.bucket, '-infinity'::timestamptz)), 0)"
+                    + " as used,"
+                    + " (select coalesce(sum(r.tokens), 0) from reservation r"
+                    + " where r.user_id = u.user_id and r.expires_at > ?) as held"
+                    + " from unnest(?::text[]) as u(user_id)"
+                    + " left join user_plan p on p.user_id = u.user_id";
 
     private static final RowMapper<Hold> HOLD =
             (rs, row) ->
@@ -66,40 +79,55 @@ public class JdbcReservationStore implements ReservationStore {
     }
 
     @Override
-    public Optional<Admitting> lockAndRead(String userId, String sessionId, Instant now) {
+    public AdmittingAll lockAndReadAll(
+            Collection<String> userIds, Collection<String> sessionIds, Instant now) {
         return jdbc.execute(
-                (ConnectionCallback<Optional<Admitting>>)
+                (ConnectionCallback<AdmittingAll>)
                         connection -> {
                             try (PreparedStatement statement =
-                                    connection.prepareStatement(LOCK_AND_READ)) {
-                                statement.setString(1, userId);
-                                statement.setString(2, sessionId);
-                                statement.setString(3, sessionId);
-                                setQuotaParameters(statement, 4, userId, sessionId, now);
+                                    connection.prepareStatement(LOCK_AND_READ_ALL)) {
+                                Array users =
+                                        connection.createArrayOf(
+                                                "text", userIds.toArray(String[]::new));
+                                Array sessions =
+                                        connection.createArrayOf(
+                                                "text", sessionIds.toArray(String[]::new));
+                                statement.setArray(1, users);
+                                statement.setArray(2, sessions);
+                                statement.setArray(3, sessions);
+                                statement.setObject(4, timestamp(now));
+                                statement.setArray(5, users);
                                 statement.execute();
-                                boolean locked;
+                                Set<String> locked = new HashSet<>();
                                 try (ResultSet rs = statement.getResultSet()) {
-                                    locked = rs.next();
-                                }
-                                statement.getMoreResults();
-                                Optional<Hold> hold = Optional.empty();
-                                try (ResultSet rs = statement.getResultSet()) {
-                                    if (rs.next()) {
-                                        hold = Optional.of(HOLD.mapRow(rs, 0));
+                                    while (rs.next()) {
+                                        locked.add(rs.getString(1));
                                     }
                                 }
                                 statement.getMoreResults();
+                                Map<String, Hold> holds = new HashMap<>();
                                 try (ResultSet rs = statement.getResultSet()) {
-                                    rs.next();
-                                    if (!locked) {
-                                        return Optional.empty();
+                                    while (rs.next()) {
+                                        Hold hold = HOLD.mapRow(rs, 0);
+                                        holds.put(hold.sessionId(), hold);
                                     }
-                                    return Optional.of(
-                                            new Admitting(
-                                                    rs.getBoolean("metered"),
-                                                    hold,
-                                                    quota(rs, userId)));
                                 }
+                                statement.getMoreResults();
+                                Set<String> metered = new HashSet<>();
+                                try (ResultSet rs = statement.getResultSet()) {
+                                    while (rs.next()) {
+                                        metered.add(rs.getString(1));
+                                    }
+                                }
+                                statement.getMoreResults();
+                                Map<String, Quota> quotas = new HashMap<>();
+                                try (ResultSet rs = statement.getResultSet()) {
+                                    while (rs.next()) {
+                                        String userId = rs.getString("user_id");
+                                        quotas.put(userId, quota(rs, userId));
+                                    }
+                                }
+                                return new AdmittingAll(locked, metered, holds, quotas);
                             }
                         });
     }
@@ -159,17 +187,56 @@ public class JdbcReservationStore implements ReservationStore {
     }
 
     @Override
-    public void save(Hold hold, Instant now) {
-        jdbc.update(
-                "insert into reservation (session_id, user_id, tokens, expires_at, created_at)"
-                        + " values (?, ?, ?, ?, ?) on conflict (session_id) do update"
-                        + " set user_id = excluded.user_id, tokens = excluded.tokens,"
-                        + " expires_at = excluded.expires_at",
-                hold.sessionId(),
-                hold.userId(),
-                hold.tokens(),
-                timestamp(hold.expiresAt()),
-                timestamp(now));
+    public void saveAll(Collection<Hold> holds, Instant now) {
+        List<Hold> list = List.copyOf(holds);
+        jdbc.execute(
+                (ConnectionCallback<Integer>)
+                        connection -> {
+                            try (PreparedStatement statement =
+                                    connection.prepareStatement(
+                                            "insert into reservation"
+                                                    + " (session_id, user_id, tokens, expires_at,"
+                                                    + " created_at)"
+                                                    + " select s, u, t, e, ? from unnest("
+                                                    + "?::text[], ?::text[], ?::bigint[],"
+                                                    + " ?::text[]::timestamptz[]) as h(s, u, t, e)"
+                                                    + " on conflict (session_id) do update"
+                                                    + " set user_id = excluded.user_id,"
+                                                    + " tokens = excluded.tokens,"
+                                                    + " expires_at = excluded.expires_at")) {
+                                statement.setObject(1, timestamp(now));
+                                statement.setArray(
+                                        2,
+                                        connection.createArrayOf(
+                                                "text",
+                                                list.stream()
+                                                        .map(Hold::sessionId)
+                                                        .toArray(String[]::new)));
+                                statement.setArray(
+                                        3,
+                                        connection.createArrayOf(
+                                                "text",
+                                                list.stream()
+                                                        .map(Hold::userId)
+                                                        .toArray(String[]::new)));
+                                statement.setArray(
+                                        4,
+                                        connection.createArrayOf(
+                                                "bigint",
+                                                list.stream()
+                                                        .map(Hold::tokens)
+                                                        .toArray(Long[]::new)));
+                                // As ISO-8601 text: the driver has no timestamptz arrays.
+                                statement.setArray(
+                                        5,
+                                        connection.createArrayOf(
+                                                "text",
+                                                list.stream()
+                                                        .map(hold -> hold.expiresAt().toString())
+                                                        .toArray(String[]::new)));
+                                return statement.executeUpdate();
+                            }
+                        });
     }
 
     @Override

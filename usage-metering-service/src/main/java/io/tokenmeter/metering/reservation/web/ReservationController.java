@@ -1,6 +1,7 @@
 package io.tokenmeter.metering.reservation.web;
 
 import io.tokenmeter.metering.reservation.Admission;
+import io.tokenmeter.metering.reservation.AdmissionBatches;
 import io.tokenmeter.metering.reservation.Hold;
 import io.tokenmeter.metering.reservation.ReservationRequest;
 import io.tokenmeter.metering.reservation.ReservationRequest.InvalidReservation;
@@ -25,9 +26,11 @@ import tools.jackson.databind.JsonNode;
 class ReservationController {
 
     private final Reservations reservations;
+    private final AdmissionBatches admissions;
 
-    ReservationController(Reservations reservations) {
+    ReservationController(Reservations reservations, AdmissionBatches admissions) {
         this.reservations = reservations;
+        this.admissions = admissions;
     }
 
     /**
@@ -36,7 +39,7 @@ class ReservationController {
      */
     @PostMapping("/api/usage/{userId}/reservations")
     ResponseEntity<HoldResponse> reserve(@PathVariable String userId, @RequestBody JsonNode body) {
-        Admission admission = reservations.reserve(request(userId, body));
+        Admission admission = admissions.reserve(request(userId, body));
         if (admission instanceof Admission.Granted granted) {
             HoldResponse response = HoldResponse.of(granted.hold(), granted.remainingTokens());
             if (!granted.created()) {
