@@ -10,6 +10,10 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +23,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The services as the real jars {@code ./mvnw package} built, each a child JVM on a free port,
  * sharing the test JVM's broker and one fresh PostgreSQL database — the system as it runs in
- * production, reachable only through the contract. Logs go to {@code target/e2e-logs/}.
+ * production, reachable only through the contract. As in production, each service with a database
+ * connects as its own role, owner of its schema alone (the deployments' {@code service-roles.sql});
+ * {@link #environment()} holds the admin's connection, for the tests and {@code ./ops}. Logs go to
+ * {@code target/e2e-logs/}.
  */
 final class RunningSystem implements AutoCloseable {
 
@@ -29,6 +36,16 @@ final class RunningSystem implements AutoCloseable {
     static final String PRICE_ESSENTIEL = "price_e2e_essentiel";
     static final String PRICE_PRO = "price_e2e_pro";
     static final String PRICE_MAX = "price_e2e_max";
+
+    /** Each service's PostgreSQL role, named after the schema it owns; the ingress has none. */
+    static final Map<String, String> DATABASE_ROLES =
+            Map.of(
+                    "subscription-service", "subscription",
+                    "usage-metering-service", "metering",
+                    "dashboard-api-service", "dashboard",
+                    "notification-service", "notification");
+
+    static final Path SERVICE_ROLES_SQL = ROOT.resolve("deploy/k8s/database/service-roles.sql");
 
     private final Map<String, String> environment;
     private final Path logs;
@@ -77,6 +94,7 @@ final class RunningSystem implements AutoCloseable {
     static RunningSystem start(Class<?> owner, List<String> jvmOptions) throws Exception {
         ServiceJars.requireUpToDate(ROOT);
         TestDatabase database = TestInfrastructure.createDatabase(owner);
+        createServiceRoles(database);
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("KAFKA_BOOTSTRAP_SERVERS", TestInfrastructure.kafkaBootstrapServers());
         environment.put("DATABASE_URL", database.jdbcUrl());
@@ -154,12 +172,42 @@ final class RunningSystem implements AutoCloseable {
 
     private ServiceProcess launch(String service, String suffix) throws IOException {
         ServiceProcess.Definition definition = new ServiceProcess.Definition(service, freePort());
+        Map<String, String> serviceEnvironment = new LinkedHashMap<>(environment);
+        String role = DATABASE_ROLES.get(service);
+        if (role == null) {
+            serviceEnvironment.keySet().removeIf(name -> name.startsWith("DATABASE_"));
+        } else {
+            serviceEnvironment.put("DATABASE_USER", role);
+            serviceEnvironment.put("DATABASE_PASSWORD", rolePassword(role));
+        }
         return ServiceProcess.launch(
                 new ServiceProcess.Definition(service, 0).jar(ROOT),
                 definition,
-                environment,
+                serviceEnvironment,
                 logs.resolve(service + suffix + ".log"),
                 jvmOptions);
+    }
+
+    /**
+     * Runs the deployments' roles script on {@code database} as its admin, as the k8s Job and the
+     * compose file's PostgreSQL do with psql (whose {@code :'variable'} this fills in).
+     */
+    static void createServiceRoles(TestDatabase database) throws IOException, SQLException {
+        String script = Files.readString(SERVICE_ROLES_SQL);
+        for (String role : DATABASE_ROLES.values()) {
+            script = script.replace(":'" + role + "_password'", "'" + rolePassword(role) + "'");
+        }
+        try (Connection connection =
+                        DriverManager.getConnection(
+                                database.jdbcUrl(), database.username(), database.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute(script);
+        }
+    }
+
+    /** A role's password here (the test server trusts local connections; production checks it). */
+    static String rolePassword(String role) {
+        return "e2e-" + role + "-database-password";
     }
 
     private static void awaitReady(List<ServiceProcess> processes) throws Exception {
