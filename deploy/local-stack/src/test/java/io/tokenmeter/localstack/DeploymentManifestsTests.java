@@ -478,6 +478,58 @@ class DeploymentManifestsTests {
         }
     }
 
+    /**
+     * From outside, only the contract's public paths are routed: policies cannot tell paths apart,
+     * so the Ingress is what keeps, say, subscription-service's other paths unreachable. Every
+     * routed service is one the public-http policy opens, and every service it opens is routed.
+     */
+    @Test
+    void theIngressRoutesOnlyTheContractsPublicPaths() {
+        Map<String, Object> ingress = k8s("ingress", "Ingress");
+        Set<String> routes = new TreeSet<>();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) at(ingress, "spec", "rules");
+        for (Map<String, Object> rule : rules) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> paths = (List<Map<String, Object>>) at(rule, "http", "paths");
+            for (Map<String, Object> path : paths) {
+                assertThat(at(path, "backend", "service", "port", "name")).isEqualTo("http");
+                routes.add(
+                        String.valueOf(rule.get("host"))
+                                + path.get("path")
+                                + " "
+                                + path.get("pathType")
+                                + " -> "
+                                + at(path, "backend", "service", "name"));
+            }
+        }
+        String app = configMapValue("FRONTEND_URL").replaceFirst("^https://", "");
+        String api = configMapValue("SUBSCRIPTION_SERVICE_URL").replaceFirst("^https://", "");
+        String notifications = configMapValue("PUBLIC_BASE_URL").replaceFirst("^https://", "");
+        assertThat(routes)
+                .containsExactlyInAnyOrder(
+                        app + "/ Prefix -> dashboard-api-service",
+                        api + "/api/subscription/webhook Exact -> webhook-ingress-service",
+                        api + "/api/subscription/checkout Prefix -> subscription-service",
+                        api + "/api/subscription/portal Exact -> subscription-service",
+                        notifications + "/unsubscribe Prefix -> notification-service");
+
+        Set<String> routed = new TreeSet<>();
+        routes.forEach(route -> routed.add(route.substring(route.indexOf("-> ") + 3)));
+        Map<String, Object> publicHttp =
+                yaml(ROOT.resolve("deploy/k8s/network-policies.yaml")).stream()
+                        .filter(d -> d != null && "public-http".equals(at(d, "metadata", "name")))
+                        .findFirst()
+                        .orElseThrow();
+        @SuppressWarnings("unchecked")
+        List<Object> opened =
+                (List<Object>)
+                        at(publicHttp, "spec", "podSelector", "matchExpressions", 0, "values");
+        assertThat(routed)
+                .containsExactlyInAnyOrderElementsOf(opened.stream().map(String::valueOf).toList());
+        assertThat(kustomizationResources()).contains("ingress.yaml");
+    }
+
     @Test
     void gitIgnoresTheComposeSecretsFile() throws Exception {
         Process git =
