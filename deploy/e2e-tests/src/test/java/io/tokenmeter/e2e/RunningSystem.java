@@ -92,11 +92,24 @@ final class RunningSystem implements AutoCloseable {
 
     /** {@link #start(Class)} with the services' JVM options (benchmarks use production's). */
     static RunningSystem start(Class<?> owner, List<String> jvmOptions) throws Exception {
+        return start(owner, jvmOptions, TestInfrastructure.kafkaBootstrapServers(), Map.of());
+    }
+
+    /**
+     * {@link #start(Class, List)} on the broker at {@code bootstrapServers}, with {@code settings}
+     * added to (or replacing) every service's environment.
+     */
+    static RunningSystem start(
+            Class<?> owner,
+            List<String> jvmOptions,
+            String bootstrapServers,
+            Map<String, String> settings)
+            throws Exception {
         ServiceJars.requireUpToDate(ROOT);
         TestDatabase database = TestInfrastructure.createDatabase(owner);
         createServiceRoles(database);
         Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", TestInfrastructure.kafkaBootstrapServers());
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         environment.put("DATABASE_URL", database.jdbcUrl());
         environment.put("DATABASE_USER", database.username());
         environment.put("DATABASE_PASSWORD", database.password());
@@ -116,6 +129,7 @@ final class RunningSystem implements AutoCloseable {
         LocalMail mail = LocalMail.start(logs.resolve("mail"), freePort(), 0);
         environment.put("SMTP_HOST", "127.0.0.1");
         environment.put("SMTP_PORT", String.valueOf(mail.smtpPort()));
+        environment.putAll(settings);
         RunningSystem system = new RunningSystem(Map.copyOf(environment), logs, jvmOptions);
         system.database = database;
         system.mail = mail;
@@ -153,6 +167,16 @@ final class RunningSystem implements AutoCloseable {
     /** Stops a service gracefully (its consumer group is left with no members). */
     void stop(String service) {
         services.get(service).close();
+    }
+
+    /** Kills a service outright ({@code kill -9}): no graceful stop, no final commit. */
+    void kill(String service) throws InterruptedException {
+        services.get(service).kill();
+    }
+
+    /** Where the services' logs are. */
+    Path logs() {
+        return logs;
     }
 
     /** Starts a stopped service again, on a new port, and waits until it is ready. */
