@@ -179,7 +179,7 @@ class ReplayIntegrationTests {
                         system.environment(),
                         new PrintStream(output, true, StandardCharsets.UTF_8));
         assertThat(status).as(output.toString(StandardCharsets.UTF_8)).isEqualTo(Ops.OK);
-        assertThat(output.toString(StandardCharsets.UTF_8)).contains("dropped schema " + schema);
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("emptied schema " + schema);
         system.restart(service);
 
         await().atMost(Duration.ofSeconds(120))

@@ -10,6 +10,10 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +23,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The services as the real jars {@code ./mvnw package} built, each a child JVM on a free port,
  * sharing the test JVM's broker and one fresh PostgreSQL database — the system as it runs in
- * production, reachable only through the contract. Logs go to {@code target/e2e-logs/}.
+ * production, reachable only through the contract. As in production, each service with a database
+ * connects as its own role, owner of its schema alone (the deployments' {@code service-roles.sql});
+ * {@link #environment()} holds the admin's connection, for the tests and {@code ./ops}. Logs go to
+ * {@code target/e2e-logs/}.
  */
 final class RunningSystem implements AutoCloseable {
 
@@ -29,6 +36,16 @@ final class RunningSystem implements AutoCloseable {
     static final String PRICE_ESSENTIEL = "price_e2e_essentiel";
     static final String PRICE_PRO = "price_e2e_pro";
     static final String PRICE_MAX = "price_e2e_max";
+
+    /** Each service's PostgreSQL role, named after the schema it owns; the ingress has none. */
+    static final Map<String, String> DATABASE_ROLES =
+            Map.of(
+                    "subscription-service", "subscription",
+                    "usage-metering-service", "metering",
+                    "dashboard-api-service", "dashboard",
+                    "notification-service", "notification");
+
+    static final Path SERVICE_ROLES_SQL = ROOT.resolve("deploy/k8s/database/service-roles.sql");
 
     private final Map<String, String> environment;
     private final Path logs;
@@ -75,10 +92,24 @@ final class RunningSystem implements AutoCloseable {
 
     /** {@link #start(Class)} with the services' JVM options (benchmarks use production's). */
     static RunningSystem start(Class<?> owner, List<String> jvmOptions) throws Exception {
+        return start(owner, jvmOptions, TestInfrastructure.kafkaBootstrapServers(), Map.of());
+    }
+
+    /**
+     * {@link #start(Class, List)} on the broker at {@code bootstrapServers}, with {@code settings}
+     * added to (or replacing) every service's environment.
+     */
+    static RunningSystem start(
+            Class<?> owner,
+            List<String> jvmOptions,
+            String bootstrapServers,
+            Map<String, String> settings)
+            throws Exception {
         ServiceJars.requireUpToDate(ROOT);
         TestDatabase database = TestInfrastructure.createDatabase(owner);
+        createServiceRoles(database);
         Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", TestInfrastructure.kafkaBootstrapServers());
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         environment.put("DATABASE_URL", database.jdbcUrl());
         environment.put("DATABASE_USER", database.username());
         environment.put("DATABASE_PASSWORD", database.password());
@@ -98,6 +129,7 @@ final class RunningSystem implements AutoCloseable {
         LocalMail mail = LocalMail.start(logs.resolve("mail"), freePort(), 0);
         environment.put("SMTP_HOST", "127.0.0.1");
         environment.put("SMTP_PORT", String.valueOf(mail.smtpPort()));
+        environment.putAll(settings);
         RunningSystem system = new RunningSystem(Map.copyOf(environment), logs, jvmOptions);
         system.database = database;
         system.mail = mail;
@@ -137,6 +169,16 @@ final class RunningSystem implements AutoCloseable {
         services.get(service).close();
     }
 
+    /** Kills a service outright ({@code kill -9}): no graceful stop, no final commit. */
+    void kill(String service) throws InterruptedException {
+        services.get(service).kill();
+    }
+
+    /** Where the services' logs are. */
+    Path logs() {
+        return logs;
+    }
+
     /** Starts a stopped service again, on a new port, and waits until it is ready. */
     void restart(String service) throws Exception {
         ServiceProcess instance = launch(service, "-restarted-" + System.nanoTime());
@@ -154,12 +196,42 @@ final class RunningSystem implements AutoCloseable {
 
     private ServiceProcess launch(String service, String suffix) throws IOException {
         ServiceProcess.Definition definition = new ServiceProcess.Definition(service, freePort());
+        Map<String, String> serviceEnvironment = new LinkedHashMap<>(environment);
+        String role = DATABASE_ROLES.get(service);
+        if (role == null) {
+            serviceEnvironment.keySet().removeIf(name -> name.startsWith("DATABASE_"));
+        } else {
+            serviceEnvironment.put("DATABASE_USER", role);
+            serviceEnvironment.put("DATABASE_PASSWORD", rolePassword(role));
+        }
         return ServiceProcess.launch(
                 new ServiceProcess.Definition(service, 0).jar(ROOT),
                 definition,
-                environment,
+                serviceEnvironment,
                 logs.resolve(service + suffix + ".log"),
                 jvmOptions);
+    }
+
+    /**
+     * Runs the deployments' roles script on {@code database} as its admin, as the k8s Job and the
+     * compose file's PostgreSQL do with psql (whose {@code :'variable'} this fills in).
+     */
+    static void createServiceRoles(TestDatabase database) throws IOException, SQLException {
+        String script = Files.readString(SERVICE_ROLES_SQL);
+        for (String role : DATABASE_ROLES.values()) {
+            script = script.replace(":'" + role + "_password'", "'" + rolePassword(role) + "'");
+        }
+        try (Connection connection =
+                        DriverManager.getConnection(
+                                database.jdbcUrl(), database.username(), database.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute(script);
+        }
+    }
+
+    /** A role's password here (the test server trusts local connections; production checks it). */
+    static String rolePassword(String role) {
+        return "e2e-" + role + "-database-password";
     }
 
     private static void awaitReady(List<ServiceProcess> processes) throws Exception {

@@ -13,8 +13,10 @@ import org.apache.kafka.common.Uuid;
 /**
  * The {@code kafka_2.13} server from Maven Central as a child process: one KRaft node acting as
  * broker and controller, its log under {@code .local/kafka}. Formatted once; restarts keep data.
+ * The end-to-end fault suite uses it too: unlike the embedded test broker, it can be stopped and
+ * started again on the same ports with the same log directory.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
     static final int PORT = 9092;
     static final int CONTROLLER_PORT = 9093;
@@ -31,7 +33,7 @@ final class KafkaBroker implements AutoCloseable {
         return start(directory, logs, PORT, CONTROLLER_PORT);
     }
 
-    static KafkaBroker start(Path directory, Path logs, int port, int controllerPort)
+    public static KafkaBroker start(Path directory, Path logs, int port, int controllerPort)
             throws IOException, InterruptedException {
         if (listening(port)) {
             throw new IllegalStateException(
@@ -77,7 +79,7 @@ final class KafkaBroker implements AutoCloseable {
         return broker;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 

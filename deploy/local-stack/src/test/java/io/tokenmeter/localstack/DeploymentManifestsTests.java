@@ -102,10 +102,12 @@ class DeploymentManifestsTests {
                             "dashboard-api-service",
                             null));
 
-    /** The contract's secrets: never in a ConfigMap nor in a file of the repository. */
+    /**
+     * The contract's secrets: never in a ConfigMap nor in a file of the repository. (DATABASE_USER
+     * is not one: each service's role is named after its schema, in the manifests.)
+     */
     static final Set<String> SECRETS =
             Set.of(
-                    "DATABASE_USER",
                     "DATABASE_PASSWORD",
                     "STRIPE_SECRET_KEY",
                     "STRIPE_WEBHOOK_SECRET",
@@ -223,7 +225,7 @@ class DeploymentManifestsTests {
         assertThat(configMapKeys()).doesNotContainAnyElementsOf(SECRETS);
     }
 
-    /** Each service gets exactly the secrets it reads, from a Secret of its own. */
+    /** Each service gets exactly the secrets it reads (in k8s from a Secret of its own). */
     @ParameterizedTest(name = "{0}")
     @MethodSource("services")
     void eachServiceReadsOnlyItsOwnSecrets(ServiceProcess.Definition service) {
@@ -242,6 +244,120 @@ class DeploymentManifestsTests {
             }
         }
         assertThat(fromSecrets).isEqualTo(needed);
+
+        Set<String> composeSecrets = new TreeSet<>(composeEnvironment(service.name()).keySet());
+        composeSecrets.retainAll(SECRETS);
+        assertThat(composeSecrets).as("compose").isEqualTo(needed);
+    }
+
+    /**
+     * Each service with a database connects as its own role, named after the schema it migrates
+     * (its {@code spring.flyway.schemas}), with a password of its own; the roles script gives each
+     * role its schema, and the ingress, which has no database, gets no credentials at all.
+     */
+    @Test
+    void eachServiceConnectsAsItsOwnRoleWhichOwnsItsSchemaAlone() {
+        Map<String, String> schemas = new HashMap<>();
+        for (ServiceProcess.Definition service : ServiceProcess.ALL) {
+            Map<String, Object> application =
+                    yaml(ROOT.resolve(service.name() + "/src/main/resources/application.yml"))
+                            .get(0);
+            Object schema = at(application, "spring", "flyway");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> composeEnvironment =
+                    (Map<String, Object>) composeService(service.name()).get("environment");
+            Map<String, String> k8sEnvironment = k8sEnv(k8sContainer(service.name()));
+            if (schema == null) {
+                assertThat(variablesReadBy(service.name()))
+                        .noneMatch(n -> n.startsWith("DATABASE_"));
+                assertThat(composeEnvironment.keySet())
+                        .as("compose " + service.name())
+                        .noneMatch(n -> n.startsWith("DATABASE_"));
+                assertThat(k8sEnvironment.keySet())
+                        .as("k8s " + service.name())
+                        .noneMatch(n -> n.startsWith("DATABASE_"));
+                continue;
+            }
+            String role = String.valueOf(at(application, "spring", "flyway", "schemas"));
+            assertThat(at(application, "spring", "datasource", "hikari", "schema")).isEqualTo(role);
+            schemas.put(service.name(), role);
+
+            assertThat(composeEnvironment.get("DATABASE_USER"))
+                    .as("compose " + service.name())
+                    .isEqualTo(role);
+            assertThat(String.valueOf(composeEnvironment.get("DATABASE_PASSWORD")))
+                    .as("compose " + service.name())
+                    .startsWith("${" + role.toUpperCase() + "_DATABASE_PASSWORD:");
+            assertThat(k8sEnvironment.get("DATABASE_USER"))
+                    .as("k8s " + service.name())
+                    .isEqualTo(role);
+        }
+        assertThat(new TreeSet<>(schemas.values()))
+                .as("one role per service")
+                .hasSize(schemas.size());
+
+        // The roles script makes exactly these roles, each owning its schema.
+        String script = read(ROOT.resolve("deploy/k8s/database/service-roles.sql"));
+        Matcher roles = Pattern.compile("ARRAY\\[([^\\]]*)\\]").matcher(script);
+        assertThat(roles.find()).as("the roles script's list of roles").isTrue();
+        assertThat(roles.group(1).replaceAll("[' ]", "").split(","))
+                .containsExactlyInAnyOrderElementsOf(schemas.values());
+        assertThat(script)
+                .contains("CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', service, service")
+                .contains("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+                .contains("REVOKE ALL ON DATABASE %I FROM PUBLIC");
+
+        // Compose's PostgreSQL runs it with each service's password; so does the k8s Job, taking
+        // each from that service's Secret.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> postgres =
+                (Map<String, Object>)
+                        at(
+                                yaml(ROOT.resolve("deploy/compose/compose.yaml")).get(0),
+                                "services",
+                                "postgres",
+                                "environment");
+        String init = read(ROOT.resolve("deploy/compose/postgres-init.sh"));
+        assertThat(
+                        String.valueOf(
+                                at(
+                                        yaml(ROOT.resolve("deploy/compose/compose.yaml")).get(0),
+                                        "services",
+                                        "postgres",
+                                        "volumes")))
+                .contains("postgres-init.sh:/docker-entrypoint-initdb.d/")
+                .contains("../k8s/database/service-roles.sql:/service-roles.sql");
+        Map<String, Object> job = k8s("database-roles", "Job");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> psql =
+                (Map<String, Object>) at(job, "spec", "template", "spec", "containers", 0);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> jobEnv = (List<Map<String, Object>>) psql.get("env");
+        List<String> jobCommand =
+                ((List<?>) psql.get("command")).stream().map(String::valueOf).toList();
+        schemas.forEach(
+                (service, role) -> {
+                    String variable = role.toUpperCase() + "_DATABASE_PASSWORD";
+                    assertThat(String.valueOf(composeEnvironment(service).get("DATABASE_PASSWORD")))
+                            .isEqualTo(String.valueOf(postgres.get(variable)));
+                    assertThat(init).contains("-v " + role + "_password=\"$" + variable + "\"");
+                    assertThat(jobCommand).contains(role + "_password=$(" + variable + ")");
+                    assertThat(jobEnv)
+                            .anySatisfy(
+                                    e -> {
+                                        assertThat(e.get("name")).isEqualTo(variable);
+                                        assertThat(at(e, "valueFrom", "secretKeyRef", "name"))
+                                                .isEqualTo(service + "-secrets");
+                                        assertThat(at(e, "valueFrom", "secretKeyRef", "key"))
+                                                .isEqualTo("DATABASE_PASSWORD");
+                                    });
+                });
+        assertThat(kustomizationResources()).contains("database-roles.yaml");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> composeEnvironment(String service) {
+        return (Map<String, Object>) composeService(service).get("environment");
     }
 
     @Test
@@ -360,6 +476,58 @@ class DeploymentManifestsTests {
                         .isNull();
             }
         }
+    }
+
+    /**
+     * From outside, only the contract's public paths are routed: policies cannot tell paths apart,
+     * so the Ingress is what keeps, say, subscription-service's other paths unreachable. Every
+     * routed service is one the public-http policy opens, and every service it opens is routed.
+     */
+    @Test
+    void theIngressRoutesOnlyTheContractsPublicPaths() {
+        Map<String, Object> ingress = k8s("ingress", "Ingress");
+        Set<String> routes = new TreeSet<>();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) at(ingress, "spec", "rules");
+        for (Map<String, Object> rule : rules) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> paths = (List<Map<String, Object>>) at(rule, "http", "paths");
+            for (Map<String, Object> path : paths) {
+                assertThat(at(path, "backend", "service", "port", "name")).isEqualTo("http");
+                routes.add(
+                        String.valueOf(rule.get("host"))
+                                + path.get("path")
+                                + " "
+                                + path.get("pathType")
+                                + " -> "
+                                + at(path, "backend", "service", "name"));
+            }
+        }
+        String app = configMapValue("FRONTEND_URL").replaceFirst("^https://", "");
+        String api = configMapValue("SUBSCRIPTION_SERVICE_URL").replaceFirst("^https://", "");
+        String notifications = configMapValue("PUBLIC_BASE_URL").replaceFirst("^https://", "");
+        assertThat(routes)
+                .containsExactlyInAnyOrder(
+                        app + "/ Prefix -> dashboard-api-service",
+                        api + "/api/subscription/webhook Exact -> webhook-ingress-service",
+                        api + "/api/subscription/checkout Prefix -> subscription-service",
+                        api + "/api/subscription/portal Exact -> subscription-service",
+                        notifications + "/unsubscribe Prefix -> notification-service");
+
+        Set<String> routed = new TreeSet<>();
+        routes.forEach(route -> routed.add(route.substring(route.indexOf("-> ") + 3)));
+        Map<String, Object> publicHttp =
+                yaml(ROOT.resolve("deploy/k8s/network-policies.yaml")).stream()
+                        .filter(d -> d != null && "public-http".equals(at(d, "metadata", "name")))
+                        .findFirst()
+                        .orElseThrow();
+        @SuppressWarnings("unchecked")
+        List<Object> opened =
+                (List<Object>)
+                        at(publicHttp, "spec", "podSelector", "matchExpressions", 0, "values");
+        assertThat(routed)
+                .containsExactlyInAnyOrderElementsOf(opened.stream().map(String::valueOf).toList());
+        assertThat(kustomizationResources()).contains("ingress.yaml");
     }
 
     @Test

@@ -25,9 +25,11 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * Rebuilds a service's derived state from its input topics, while the service is stopped:
  *
  * <ul>
- *   <li>{@code --from earliest}: a full rebuild. The service's PostgreSQL schema is dropped and its
- *       consumer group rewound to the beginning; on its next start Flyway recreates the schema and
- *       the service derives everything again, which equals what it had (CONTRACT rule 7).
+ *   <li>{@code --from earliest}: a full rebuild. The service's PostgreSQL schema is emptied (its
+ *       tables, views and sequences dropped; the schema itself stays, owned by the service's role,
+ *       which may not create schemas) and its consumer group rewound to the beginning; on its next
+ *       start Flyway migrates the empty schema and the service derives everything again, which
+ *       equals what it had (CONTRACT rule 7).
  *   <li>{@code --from <time>}: the group is rewound to the first offset at or after that instant
  *       and the state is kept; the idempotent consumers skip what they already applied and fill in
  *       what they missed (after a dead-letter fix, say).
@@ -103,7 +105,7 @@ final class Replay {
             return Ops.REFUSED;
         } catch (SQLException e) {
             out.println(
-                    "replay failed: cannot drop schema "
+                    "replay failed: cannot empty schema "
                             + service.schema()
                             + ": "
                             + e.getMessage());
@@ -170,6 +172,30 @@ final class Replay {
         return offsets;
     }
 
+    /**
+     * Drops everything in a schema but the schema: run as the service's role (its owner) or an
+     * admin. A table's sequences and indexes go with it, hence {@code IF EXISTS}.
+     */
+    private static final String EMPTY_SCHEMA =
+            """
+            DO $$
+            DECLARE
+                object record;
+            BEGIN
+                FOR object IN
+                    SELECT c.relname,
+                           CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                               WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = '$schema' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                LOOP
+                    EXECUTE format('DROP %s IF EXISTS %I.%I CASCADE',
+                        object.kind, '$schema', object.relname);
+                END LOOP;
+            END
+            $$
+            """;
+
     private void dropDerivedState(ReplayableService service) throws SQLException {
         String url = environment.get("DATABASE_URL");
         if (url == null || url.isBlank()) {
@@ -183,9 +209,9 @@ final class Replay {
                                 environment.getOrDefault("DATABASE_USER", "postgres"),
                                 environment.getOrDefault("DATABASE_PASSWORD", ""));
                 Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + service.schema() + " CASCADE");
+            statement.execute(EMPTY_SCHEMA.replace("$schema", service.schema()));
         }
         out.println(
-                "replay: dropped schema " + service.schema() + " (recreated by Flyway on start)");
+                "replay: emptied schema " + service.schema() + " (migrated by Flyway on start)");
     }
 }

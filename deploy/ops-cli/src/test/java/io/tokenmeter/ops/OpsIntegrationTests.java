@@ -181,7 +181,11 @@ class OpsIntegrationTests {
             member.commitSync();
         }
         TestDatabase database = TestInfrastructure.createDatabase(OpsIntegrationTests.class);
-        execute(database, "CREATE SCHEMA metering; CREATE TABLE metering.derived (id int)");
+        execute(
+                database,
+                "CREATE SCHEMA metering; CREATE TABLE metering.derived (id serial PRIMARY KEY);"
+                        + " CREATE SEQUENCE metering.alone; CREATE VIEW metering.seen AS"
+                        + " SELECT id FROM metering.derived");
 
         Result replay =
                 ops(
@@ -198,7 +202,9 @@ class OpsIntegrationTests {
         assertThat(replay.status()).as(replay.output()).isEqualTo(Ops.OK);
         assertThat(committed("usage-metering-service", Topics.SESSION_COMPLETED.name()))
                 .allSatisfy((partition, offset) -> assertThat(offset).isZero());
-        assertThat(schemaExists(database, "metering")).isFalse();
+        // Emptied, not dropped: the service's role owns it and may not create it again.
+        assertThat(schemaExists(database, "metering")).isTrue();
+        assertThat(relationsIn(database, "metering")).isZero();
     }
 
     @Test
@@ -341,6 +347,22 @@ class OpsIntegrationTests {
                                 database.jdbcUrl(), database.username(), database.password());
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
+        }
+    }
+
+    private static int relationsIn(TestDatabase database, String schema) throws Exception {
+        try (Connection connection =
+                        DriverManager.getConnection(
+                                database.jdbcUrl(), database.username(), database.password());
+                Statement statement = connection.createStatement();
+                ResultSet result =
+                        statement.executeQuery(
+                                "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+                                        + " ON n.oid = c.relnamespace WHERE n.nspname = '"
+                                        + schema
+                                        + "'")) {
+            result.next();
+            return result.getInt(1);
         }
     }
 

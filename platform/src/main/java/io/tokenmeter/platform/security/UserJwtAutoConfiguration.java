@@ -39,7 +39,8 @@ import org.springframework.util.StringUtils;
  * AUTH_JWT_SECRET}. A {@code "roles": ["admin"]} claim becomes {@code ROLE_ADMIN}.
  *
  * <p>Every token must carry {@code exp} (a token without one would be valid forever) and be within
- * it; {@code iss} must equal {@code AUTH_JWT_ISSUER} and {@code aud} contain {@code
+ * it, and a non-blank {@code sub} (the user it speaks for: without one, a request would run as no
+ * user at all); {@code iss} must equal {@code AUTH_JWT_ISSUER} and {@code aud} contain {@code
  * AUTH_JWT_AUDIENCE} when those are set, as production sets them, so that a token the identity
  * provider issued for another application is refused.
  */
@@ -86,11 +87,15 @@ public class UserJwtAutoConfiguration {
         return decoder;
     }
 
-    /** {@code exp} present and not past; the issuer and audience when configured. */
+    /** {@code exp} present and not past, {@code sub} present; issuer and audience when set. */
     static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(new JwtTimestampValidator());
         validators.add(new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull));
+        validators.add(
+                new JwtClaimValidator<Object>(
+                        JwtClaimNames.SUB,
+                        subject -> subject instanceof String text && !text.isBlank()));
         if (StringUtils.hasText(issuer)) {
             validators.add(new JwtIssuerValidator(issuer.trim()));
         }

@@ -38,6 +38,19 @@ class UserJwtDecoderTests {
                 .hasMessageContaining("exp");
     }
 
+    /** A token that names no user must not authenticate a request as nobody (a 500 or worse). */
+    @Test
+    void refusesATokenWithoutASubject() {
+        for (String token :
+                new String[] {
+                    sign(claims -> claims.subject(null)), sign(claims -> claims.subject(" "))
+                }) {
+            assertThatThrownBy(() -> unconstrained.decode(token))
+                    .isInstanceOf(JwtValidationException.class)
+                    .hasMessageContaining("sub");
+        }
+    }
+
     @Test
     void acceptsAnyIssuerAndAudienceWhenNoneIsConfigured() {
         assertThat(unconstrained.decode(sign(claims -> claims)).getSubject()).isEqualTo("u1");

@@ -77,19 +77,26 @@ class MeteringConfiguration {
      * Every batch, of sessions or of subscription states, announces in its Kafka transaction.
      * Counted sessions settle their reservations' holds.
      */
+    /** Metering's clock: periods, and how far ahead a reported completion may be. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
     @Bean
     UsageMeter usageMeter(
             UsageStore store,
             PlatformTransactionManager transactionManager,
             MeteredBatchTransactions batchTransactions,
             Pricer pricer,
-            CountedSessions settlement) {
+            CountedSessions settlement,
+            Clock clock) {
         return new UsageMeter(
                 store,
                 new TransactionalUsageEvents(batchTransactions.template()),
                 new SpringTransactions(new TransactionTemplate(transactionManager)),
                 pricer,
-                Clock.systemUTC(),
+                clock,
                 settlement);
     }
 }

@@ -1,5 +1,6 @@
 package io.tokenmeter.metering.usage;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,8 +15,9 @@ import java.util.Objects;
  * record it came in.
  *
  * <p>A session no grading pipeline can mean is refused (and dead-lettered): completed before {@link
- * #EARLIEST_COMPLETION} or more than {@link #MAX_AHEAD} after this clock's now, more than {@value
- * #MAX_PHASES} phases, or a phase refused by {@link PhaseUsage}.
+ * #EARLIEST_COMPLETION}, more than {@value #MAX_PHASES} phases, or a phase refused by {@link
+ * PhaseUsage}; and, by {@link #notAheadOf}, completed more than {@link #MAX_AHEAD} after the
+ * metering clock's now.
  */
 public record SessionUsage(
         String sessionId,
@@ -41,7 +43,7 @@ public record SessionUsage(
     /** No session of this product completed before 2020. */
     public static final Instant EARLIEST_COMPLETION = Instant.parse("2020-01-01T00:00:00Z");
 
-    /** How far ahead of this machine's clock a pipeline's clock may be. */
+    /** How far ahead of the metering clock a pipeline's clock may be. */
     public static final Duration MAX_AHEAD = Duration.ofDays(1);
 
     /** More phases than any grading session has; each one is a row of its cost breakdown. */
@@ -81,9 +83,27 @@ public record SessionUsage(
     }
 
     /**
-     * A time a grading pipeline can mean: a session completed in the distant past or future would
-     * be counted against the wrong allowance (or a period that never comes).
+     * This session, if it completed no more than {@link #MAX_AHEAD} after {@code clock}'s now: a
+     * session completed in the future would be counted against an allowance or a period that does
+     * not exist yet (or never will).
+     *
+     * @throws IllegalArgumentException if it completed later
      */
+    public SessionUsage notAheadOf(Clock clock) {
+        if (completedAt.isAfter(clock.instant().plus(MAX_AHEAD))) {
+            throw new IllegalArgumentException(
+                    "completed_at "
+                            + completedAt
+                            + " of session "
+                            + sessionId
+                            + " is more than "
+                            + MAX_AHEAD.toHours()
+                            + " hours in the future");
+        }
+        return this;
+    }
+
+    /** A time a grading pipeline can mean: no session of this product completed before 2020. */
     private static void checkCompletedAt(String sessionId, Instant completedAt) {
         if (completedAt.isBefore(EARLIEST_COMPLETION)) {
             throw new IllegalArgumentException(
@@ -93,16 +113,6 @@ public record SessionUsage(
                             + sessionId
                             + " is before "
                             + EARLIEST_COMPLETION);
-        }
-        if (completedAt.isAfter(Instant.now().plus(MAX_AHEAD))) {
-            throw new IllegalArgumentException(
-                    "completed_at "
-                            + completedAt
-                            + " of session "
-                            + sessionId
-                            + " is more than "
-                            + MAX_AHEAD.toHours()
-                            + " hours in the future");
         }
     }
 

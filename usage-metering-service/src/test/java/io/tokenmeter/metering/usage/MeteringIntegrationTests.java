@@ -233,7 +233,8 @@ class MeteringIntegrationTests {
                                         sent.partition(),
                                         sent.offset(),
                                         user,
-                                        (Object) session)));
+                                        (Object) session),
+                                Clock.systemUTC()));
             }
         }
         // The lost batch's database transaction, publishing nothing.

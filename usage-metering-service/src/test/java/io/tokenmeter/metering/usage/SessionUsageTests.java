@@ -3,6 +3,7 @@ package io.tokenmeter.metering.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -48,35 +49,63 @@ class SessionUsageTests {
     }
 
     @Test
-    void refusesACompletionBefore2020OrMoreThanADayAhead() {
-        Instant now = Instant.now();
-
+    void refusesACompletionBefore2020() {
         assertThatIllegalArgumentException()
                 .isThrownBy(
                         () ->
                                 new SessionUsage(
                                         "s1", "u1", Instant.parse("2019-12-31T23:59:59Z"), PHASES))
                 .withMessageContaining("is before 2020-01-01T00:00:00Z");
+    }
+
+    /** The metering clock decides what "ahead" means, not the machine's: a test can set it. */
+    @Test
+    void refusesACompletionMoreThanADayAheadOfTheMeteringClock() {
+        // Three days behind the machine's: "ahead" is measured against this clock.
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.ofDays(-3));
+
         assertThatIllegalArgumentException()
                 .isThrownBy(
-                        () -> new SessionUsage("s1", "u1", now.plus(Duration.ofHours(25)), PHASES))
+                        () ->
+                                new SessionUsage(
+                                                "s1",
+                                                "u1",
+                                                clock.instant().plus(Duration.ofHours(25)),
+                                                PHASES)
+                                        .notAheadOf(clock))
                 .withMessageContaining("more than 24 hours in the future");
         assertThatIllegalArgumentException()
                 .isThrownBy(
                         () ->
                                 new SessionUsage(
-                                        "s1",
-                                        "u1",
-                                        now.plus(Duration.ofDays(365L * 285_000_000)),
-                                        PHASES))
+                                                "s1",
+                                                "u1",
+                                                clock.instant()
+                                                        .plus(Duration.ofDays(365L * 285_000_000)),
+                                                PHASES)
+                                        .notAheadOf(clock))
                 .withMessageContaining("in the future");
     }
 
     @Test
-    void acceptsCompletionsFrom2020UntilADayAhead() {
-        assertThat(new SessionUsage("s1", "u1", SessionUsage.EARLIEST_COMPLETION, PHASES))
+    void acceptsCompletionsFrom2020UntilADayAheadOfTheMeteringClock() {
+        // Three days behind the machine's: "ahead" is measured against this clock.
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.ofDays(-3));
+
+        assertThat(
+                        new SessionUsage("s1", "u1", SessionUsage.EARLIEST_COMPLETION, PHASES)
+                                .notAheadOf(clock))
                 .isNotNull();
-        assertThat(new SessionUsage("s1", "u1", Instant.now().plus(Duration.ofHours(23)), PHASES))
+        assertThat(
+                        new SessionUsage(
+                                        "s1",
+                                        "u1",
+                                        clock.instant().plus(Duration.ofHours(23)),
+                                        PHASES)
+                                .notAheadOf(clock))
+                .isNotNull();
+        // Construction alone reads no clock; the consumer applies the metering clock.
+        assertThat(new SessionUsage("s1", "u1", Instant.now().plus(Duration.ofDays(2)), PHASES))
                 .isNotNull();
     }
 

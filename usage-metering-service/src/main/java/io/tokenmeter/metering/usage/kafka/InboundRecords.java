@@ -10,6 +10,7 @@ import io.tokenmeter.platform.kafka.ConsumedRecords;
 import io.tokenmeter.platform.kafka.InvalidRecordException;
 import io.tokenmeter.schemas.Tier;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -22,26 +23,30 @@ public final class InboundRecords {
 
     private InboundRecords() {}
 
-    /** A {@code SessionCompleted} record as the session it reports, delivered in that record. */
-    public static SessionUsage session(ConsumerRecord<String, Object> record) {
+    /**
+     * A {@code SessionCompleted} record as the session it reports, delivered in that record; one
+     * completed too far ahead of {@code clock} is invalid.
+     */
+    public static SessionUsage session(ConsumerRecord<String, Object> record, Clock clock) {
         SessionCompleted event = ConsumedRecords.value(record, SessionCompleted.class);
         try {
             return new SessionUsage(
-                    event.getSessionId(),
-                    event.getUserId(),
-                    event.getCompletedAt(),
-                    event.getPhases().stream()
-                            .map(
-                                    phase ->
-                                            new PhaseUsage(
-                                                    phase.getPhase(),
-                                                    phase.getModel(),
-                                                    phase.getPromptTokens(),
-                                                    phase.getCachedTokens(),
-                                                    phase.getCompletionTokens()))
-                            .toList(),
-                    traceParent(record),
-                    new Delivery(record.partition(), record.offset()));
+                            event.getSessionId(),
+                            event.getUserId(),
+                            event.getCompletedAt(),
+                            event.getPhases().stream()
+                                    .map(
+                                            phase ->
+                                                    new PhaseUsage(
+                                                            phase.getPhase(),
+                                                            phase.getModel(),
+                                                            phase.getPromptTokens(),
+                                                            phase.getCachedTokens(),
+                                                            phase.getCompletionTokens()))
+                                    .toList(),
+                            traceParent(record),
+                            new Delivery(record.partition(), record.offset()))
+                    .notAheadOf(clock);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRecordException("invalid SessionCompleted: " + e.getMessage());
         }

@@ -6,6 +6,7 @@ import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.UsageMeter;
 import io.tokenmeter.platform.kafka.DeadLetters;
 import io.tokenmeter.platform.kafka.InvalidRecordException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -30,14 +31,19 @@ import org.springframework.stereotype.Component;
 class SessionCompletedConsumer {
 
     private final UsageMeter meter;
+    private final Clock clock;
     private final DeadLetters deadLetters;
     private final int maxRecordBytes;
     private final Counter counted;
     private final Counter duplicates;
 
     SessionCompletedConsumer(
-            UsageMeter meter, MeteredBatchTransactions transactions, MeterRegistry registry) {
+            UsageMeter meter,
+            Clock clock,
+            MeteredBatchTransactions transactions,
+            MeterRegistry registry) {
         this.meter = meter;
+        this.clock = clock;
         this.deadLetters = transactions.deadLetters();
         this.maxRecordBytes = transactions.maxRecordBytes();
         this.counted =
@@ -70,7 +76,7 @@ class SessionCompletedConsumer {
         List<SessionUsage> sessions = new ArrayList<>(records.size());
         for (ConsumerRecord<String, Object> record : records) {
             try {
-                sessions.add(announceable(record, InboundRecords.session(record)));
+                sessions.add(announceable(record, InboundRecords.session(record, clock)));
             } catch (RuntimeException e) {
                 deadLetters.accept(record, consumer, e);
             }
