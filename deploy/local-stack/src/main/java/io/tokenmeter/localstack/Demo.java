@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,10 +30,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Plays the grading pipeline and Stripe for {@value Banner#DEMO_USER}: a graded session a second
  * from the start, each as the pipeline does it (CONTRACT §3.5): reserve tokens, grade, publish
  * {@code SessionCompleted} (which settles the hold), or release the hold when a grading is aborted
- * (one in ten). FREE's 100,000 tokens are spent after a dozen sessions, and reservations are
- * refused until, after 20 s, a signed checkout and PRO subscription (FREE → PRO); after 80 s a
- * renewal that opens a new billing period, so usage starts again from 0. The user's address is
- * registered with notification-service first, so the 70, 90 and 100 % crossings are mailed.
+ * (one in ten). FREE's 100,000 tokens are nearly spent after a dozen sessions; reservations are
+ * refused then (one shorter grading within what is left spends the rest), until, after 20 s, a
+ * signed checkout and PRO subscription (FREE → PRO); after 80 s a renewal that opens a new billing
+ * period, so usage starts again from 0. The user's address is registered with notification-service
+ * first, so the 70, 90 and 100 % crossings are mailed.
  */
 final class Demo implements AutoCloseable {
 
@@ -50,6 +53,8 @@ final class Demo implements AutoCloseable {
     private final KafkaProducer<String, Object> producer;
     private final DevSettings settings;
     private final HttpClient http = HttpClient.newHttpClient();
+    private static final Pattern REMAINING = Pattern.compile("\"remaining_tokens\"\\s*:\\s*(\\d+)");
+
     private volatile long tokensPerSession = 8_000;
     private int sessions;
     private boolean refusing;
@@ -122,6 +127,7 @@ final class Demo implements AutoCloseable {
                 refusing = true;
                 LocalStack.log("demo: reservation refused, grading skipped: " + hold.body());
             }
+            gradeWithinWhatIsLeft(hold.body());
             return;
         }
         if (hold.statusCode() != 201) {
@@ -136,6 +142,29 @@ final class Demo implements AutoCloseable {
             release(sessionId);
             return;
         }
+        publish(sessionId, used);
+    }
+
+    /**
+     * After a refusal, the pipeline grades a shorter correction that fits in what is left (the
+     * refusal says how much): so the FREE allowance is spent to the last token and its 100 % mail
+     * goes out, as it does for a user who uses their quota up.
+     */
+    private void gradeWithinWhatIsLeft(String refusal) {
+        Matcher left = REMAINING.matcher(refusal);
+        if (!left.find() || Long.parseLong(left.group(1)) <= 0) {
+            return;
+        }
+        long tokens = Long.parseLong(left.group(1));
+        String sessionId = "demo-" + UUID.randomUUID();
+        HttpResponse<String> hold = reserve(sessionId, tokens);
+        if (hold != null && hold.statusCode() == 201) {
+            LocalStack.log("demo: a shorter grading within the " + tokens + " tokens left");
+            publish(sessionId, tokens);
+        }
+    }
+
+    private void publish(String sessionId, long used) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long prompt = used * (60 + random.nextInt(20)) / 100;
         long cached = used * random.nextInt(20) / 100;

@@ -33,7 +33,7 @@ public record NotificationProperties(
      *     commas; each one signs every message, so the receiver can rotate
      * @param timeout how long one webhook call may take before it counts as failed
      */
-    public record Webhook(String url, String secrets, Duration timeout) {
+    public record Webhook(String url, String secrets, Duration timeout, int concurrency) {
 
         public List<String> secretList() {
             return secrets == null

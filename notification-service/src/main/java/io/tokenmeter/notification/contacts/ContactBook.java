@@ -1,18 +1,21 @@
 package io.tokenmeter.notification.contacts;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Users' addresses and unsubscriptions (port). */
 public interface ContactBook {
 
     /**
-     * Where the user's emails go: the contact the app set (if it removed it: nowhere), else the
-     * newest address Stripe gave for the user or their customer. As stored: it may not pass {@link
-     * Contact}'s rules.
+     * For each of the users, in one lookup (a claimed batch's emails ask for all their users at
+     * once): where their emails go, the contact the app set (if it removed it: nowhere), else the
+     * newest address Stripe gave for the user or their customer, as stored (it may not pass {@link
+     * Contact}'s rules); and whether they unsubscribed.
      */
-    Optional<StoredContact> find(String userId);
+    Map<String, Recipient> recipients(Collection<String> userIds);
 
     /** Remembers addresses from Stripe events; an older event's address never replaces a newer. */
     void rememberStripeEmails(List<StripeEmail> emails);
@@ -25,11 +28,12 @@ public interface ContactBook {
      */
     void remove(String userId, Instant at);
 
-    boolean isUnsubscribed(String userId);
-
     /** The user gets no more emails; also when already unsubscribed. */
     void unsubscribe(String userId, Instant at);
 
     /** A stored row, unchecked: the database may hold what the rules of today refuse. */
     record StoredContact(String userId, String email, String locale) {}
+
+    /** Where a user's emails go (empty: no address known) and whether they unsubscribed. */
+    record Recipient(Optional<StoredContact> contact, boolean unsubscribed) {}
 }

@@ -79,7 +79,23 @@ public final class NotificationBenchmark {
 
     static final AtomicLong webhooks = new AtomicLong();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        // The broker's and the service's threads would keep a failed run alive forever.
+        try {
+            run();
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static void run() throws Exception {
+        // The service names Jakarta Mail's StreamProvider (MailConfiguration); set here first, the
+        // naive sender and the SMTP server in this JVM skip the same classpath scans.
+        System.setProperty(
+                "jakarta.mail.util.StreamProvider",
+                "org.eclipse.angus.mail.util.MailStreamProvider");
         System.out.printf(
                 "machine: %d cores, load average %s%n",
                 Runtime.getRuntime().availableProcessors(),
@@ -114,7 +130,6 @@ public final class NotificationBenchmark {
             receiver.stop(0);
             smtp.stop();
         }
-        System.exit(0);
     }
 
     // --- the service
@@ -247,14 +262,7 @@ public final class NotificationBenchmark {
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
             // A producer that starts before every partition has its leader fails its first sends.
-            while (admin
-                    .describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()
-                    .stream()
-                    .anyMatch(partition -> partition.leader() == null)) {
+            while (!hasLeaders(admin, topic)) {
                 Thread.sleep(100);
             }
             Thread.sleep(1_000);
@@ -315,6 +323,26 @@ public final class NotificationBenchmark {
                         + " record): %,d crossings in %.2f s = %,.0f notifications/s%n",
                 NAIVE_N, seconds, rate);
         return rate;
+    }
+
+    /** Whether every partition of the new topic has a leader (false while it is not known yet). */
+    static boolean hasLeaders(Admin admin, String topic) throws InterruptedException {
+        try {
+            return admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .stream()
+                    .noneMatch(partition -> partition.leader() == null);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause()
+                    instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw new IllegalStateException(e);
+        }
     }
 
     // --- receivers

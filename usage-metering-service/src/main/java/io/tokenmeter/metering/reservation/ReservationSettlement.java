@@ -14,6 +14,8 @@ import java.util.Set;
  * and its hold removed together, or neither. A redelivered session is not counted again, so it
  * settles nothing again. Usage is the truth: the session counts in full whatever it held.
  *
+ * <p>Its metrics are reported after the transaction committed ({@link CountedSessions#counted}).
+ *
  * <p>The batch first locks the reservation rows of its users (those who have one): an admission for
  * one of its sessions running at the same time either committed its hold before (the delete that
  * follows sees it) or waits, and then finds the session in the ledger.
@@ -29,12 +31,12 @@ public final class ReservationSettlement implements CountedSessions {
     }
 
     @Override
-    public void counted(List<SessionUsage> counted, Instant now) {
+    public Runnable counted(List<SessionUsage> counted, Instant now) {
         Set<String> users = new LinkedHashSet<>();
         counted.forEach(session -> users.add(session.userId()));
         Set<String> reserving = store.lockUsers(users);
         if (reserving.isEmpty()) {
-            return;
+            return CountedSessions.NOTHING;
         }
         Map<String, SessionUsage> sessions = new HashMap<>();
         for (SessionUsage session : counted) {
@@ -42,8 +44,15 @@ public final class ReservationSettlement implements CountedSessions {
                 sessions.put(session.sessionId(), session);
             }
         }
-        for (Hold hold : store.settle(sessions.keySet())) {
-            events.settled(hold, hold.liveAt(now), sessions.get(hold.sessionId()).totalTokens());
+        List<Hold> settled = store.settle(sessions.keySet());
+        if (settled.isEmpty()) {
+            return CountedSessions.NOTHING;
         }
+        return () -> {
+            for (Hold hold : settled) {
+                events.settled(
+                        hold, hold.liveAt(now), sessions.get(hold.sessionId()).totalTokens());
+            }
+        };
     }
 }

@@ -9,8 +9,15 @@ import java.util.List;
  */
 public interface CountedSessions {
 
-    CountedSessions NONE = (counted, now) -> {};
+    /** Nothing to report. */
+    Runnable NOTHING = () -> {};
 
-    /** {@code counted}: sessions added to the ledger by this batch, each once. */
-    void counted(List<SessionUsage> counted, Instant now);
+    CountedSessions NONE = (counted, now) -> NOTHING;
+
+    /**
+     * {@code counted}: sessions added to the ledger by this batch, each once. Returns what to
+     * report (metrics) once the transaction committed, and only then: a batch rolled back and
+     * delivered again does its work again, and must not report it twice.
+     */
+    Runnable counted(List<SessionUsage> counted, Instant now);
 }

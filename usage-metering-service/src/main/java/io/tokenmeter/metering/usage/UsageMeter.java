@@ -46,7 +46,8 @@ public final class UsageMeter {
 
     /**
      * @param events where batches announce (inside the caller's Kafka transaction)
-     * @param countedSessions told, in the metering transaction, which sessions each batch counted
+     * @param countedSessions told, in the metering transaction, which sessions each batch counted;
+     *     what it returns runs once the transaction committed
      */
     public UsageMeter(
             UsageStore store,
@@ -78,54 +79,58 @@ public final class UsageMeter {
         // The first delivery of a session id in the batch is the one that counts.
         Map<String, SessionUsage> unique = new LinkedHashMap<>();
         sessions.forEach(session -> unique.putIfAbsent(session.sessionId(), session));
-        return transactions.inTransaction(
-                () -> {
-                    UsageStore.Ledgered ledgered = store.addToLedger(List.copyOf(unique.values()));
-                    if (ledgered.counted().isEmpty() && ledgered.announceAgain().isEmpty()) {
-                        return new Metered(sessions.size(), 0);
-                    }
-                    List<SessionUsage> counted = new ArrayList<>();
-                    List<SessionUsage> announced = new ArrayList<>();
-                    Map<String, String> causeByUser = new LinkedHashMap<>();
-                    for (SessionUsage session : unique.values()) {
-                        if (ledgered.counted().contains(session.sessionId())) {
-                            counted.add(session);
-                            announced.add(session);
-                            // Any of the batch's sessions of the user will do: they share its fate.
-                            causeByUser.putIfAbsent(session.userId(), session.sessionId());
-                        } else if (ledgered.announceAgain().contains(session.sessionId())) {
-                            announced.add(session);
-                        }
-                    }
-                    Instant now = clock.instant();
-                    List<BucketTotal> totals =
-                            counted.isEmpty() ? List.of() : store.addToTotals(counted);
-                    if (!counted.isEmpty()) {
-                        countedSessions.counted(counted, now);
-                    }
-                    Set<String> users = new LinkedHashSet<>();
-                    announced.forEach(session -> users.add(session.userId()));
-                    // Read before the thresholds: it carries each user's plan, which decides
-                    // whether FREE crossings are held back (no query of its own for that).
-                    Map<String, UsageSnapshot> usage = store.currentUsage(users);
-                    List<ThresholdCrossing> crossings =
-                            new ArrayList<>(
-                                    record(
-                                            Thresholds.crossedByMetering(totals, usage, now),
-                                            UsageStore.Cause.SESSION,
-                                            causeByUser));
-                    if (!ledgered.announceAgain().isEmpty()) {
-                        crossings.addAll(
-                                store.crossingsCausedBy(
-                                        UsageStore.Cause.SESSION, ledgered.announceAgain()));
-                    }
-                    events.publish(
-                            announced.stream().map(this::price).toList(),
-                            List.copyOf(usage.values()),
-                            crossings,
-                            now);
-                    return new Metered(sessions.size(), counted.size());
-                });
+        MeteredAndReport done =
+                transactions.inTransaction(() -> meterInTransaction(sessions.size(), unique));
+        // Committed: what the batch settled is reported now, once (never for a rolled-back try).
+        done.report().run();
+        return done.metered();
+    }
+
+    private record MeteredAndReport(Metered metered, Runnable report) {}
+
+    private MeteredAndReport meterInTransaction(int received, Map<String, SessionUsage> unique) {
+        UsageStore.Ledgered ledgered = store.addToLedger(List.copyOf(unique.values()));
+        if (ledgered.counted().isEmpty() && ledgered.announceAgain().isEmpty()) {
+            return new MeteredAndReport(new Metered(received, 0), CountedSessions.NOTHING);
+        }
+        List<SessionUsage> counted = new ArrayList<>();
+        List<SessionUsage> announced = new ArrayList<>();
+        Map<String, String> causeByUser = new LinkedHashMap<>();
+        for (SessionUsage session : unique.values()) {
+            if (ledgered.counted().contains(session.sessionId())) {
+                counted.add(session);
+                announced.add(session);
+                // Any of the batch's sessions of the user will do: they share its fate.
+                causeByUser.putIfAbsent(session.userId(), session.sessionId());
+            } else if (ledgered.announceAgain().contains(session.sessionId())) {
+                announced.add(session);
+            }
+        }
+        Instant now = clock.instant();
+        List<BucketTotal> totals = counted.isEmpty() ? List.of() : store.addToTotals(counted);
+        Runnable report =
+                counted.isEmpty() ? CountedSessions.NOTHING : countedSessions.counted(counted, now);
+        Set<String> users = new LinkedHashSet<>();
+        announced.forEach(session -> users.add(session.userId()));
+        // Read before the thresholds: it carries each user's plan, which decides
+        // whether FREE crossings are held back (no query of its own for that).
+        Map<String, UsageSnapshot> usage = store.currentUsage(users);
+        List<ThresholdCrossing> crossings =
+                new ArrayList<>(
+                        record(
+                                Thresholds.crossedByMetering(totals, usage, now),
+                                UsageStore.Cause.SESSION,
+                                causeByUser));
+        if (!ledgered.announceAgain().isEmpty()) {
+            crossings.addAll(
+                    store.crossingsCausedBy(UsageStore.Cause.SESSION, ledgered.announceAgain()));
+        }
+        events.publish(
+                announced.stream().map(this::price).toList(),
+                List.copyOf(usage.values()),
+                crossings,
+                now);
+        return new MeteredAndReport(new Metered(received, counted.size()), report);
     }
 
     /**

@@ -88,7 +88,7 @@ class ReservationPropertyTests {
                             // hold takes its share back (Recorded.settled).
                             counted.forEach(
                                     s -> recorded.overrun(s.userId()).addAndGet(s.totalTokens()));
-                            settlement.counted(counted, now);
+                            return settlement.counted(counted, now);
                         });
         String run = Long.toString(System.nanoTime(), 36);
         Map<String, Tier> tiers = new ConcurrentHashMap<>();

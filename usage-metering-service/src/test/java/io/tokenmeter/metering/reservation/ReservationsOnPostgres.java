@@ -67,10 +67,14 @@ final class ReservationsOnPostgres implements AutoCloseable {
 
     /** A meter whose batches settle holds through {@code settlement}. */
     UsageMeter meter(CountedSessions settlement) {
-        UsageEvents nowhere = (costs, usage, crossings, at) -> {};
+        return meter((costs, usage, crossings, at) -> {}, settlement);
+    }
+
+    /** A meter whose batches announce to {@code events} and settle through {@code settlement}. */
+    UsageMeter meter(UsageEvents events, CountedSessions settlement) {
         return new UsageMeter(
                 new JdbcUsageStore(jdbc),
-                nowhere,
+                events,
                 transactions,
                 new Pricer(new PriceTable("test", Map.of()), model -> {}),
                 clock,

@@ -1,7 +1,12 @@
 package io.tokenmeter.metering.reservation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tokenmeter.metering.reservation.metrics.MicrometerReservationEvents;
+import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.UsageMeter;
 import io.tokenmeter.schemas.Tier;
 import java.time.Duration;
@@ -10,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,6 +138,50 @@ class ReservationsOnPostgresTests {
         assertThat(happened).containsExactly("granted a 20000", "settled a live=true used=25000");
         assertThat(reservations.quotaOf(user).used()).isEqualTo(25_000);
         assertThat(reserve("a", 1_000, 900)).isInstanceOf(Admission.AlreadySettled.class);
+    }
+
+    /**
+     * A batch whose announcement fails after it settled (the broker unreachable) rolls back, the
+     * hold with it, and is metered again: the settlement's metrics move once, for the commit.
+     */
+    @Test
+    void aBatchRolledBackAfterSettlingCountsItsSettlementOnceWhenDeliveredAgain() {
+        reserve("a", 20_000, 900);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MicrometerReservationEvents metrics = new MicrometerReservationEvents(registry);
+        AtomicBoolean brokerDown = new AtomicBoolean(true);
+        UsageMeter failingOnce =
+                postgres.meter(
+                        (costs, usage, crossings, at) -> {
+                            if (brokerDown.getAndSet(false)) {
+                                throw new IllegalStateException("broker unreachable");
+                            }
+                        },
+                        new ReservationSettlement(postgres.store, metrics));
+        double settledBefore = settled(registry);
+        long overrunsBefore = overrun(registry).count();
+        double overrunTokensBefore = overrun(registry).totalAmount();
+        SessionUsage session = postgres.session(user + "-a", user, 25_000);
+
+        assertThatThrownBy(() -> failingOnce.meter(List.of(session)))
+                .hasMessage("broker unreachable");
+        assertThat(reservations.quotaOf(user).held()).isEqualTo(20_000);
+        assertThat(settled(registry) - settledBefore).isZero();
+        failingOnce.meter(List.of(session));
+
+        assertThat(reservations.quotaOf(user).used()).isEqualTo(25_000);
+        assertThat(reservations.quotaOf(user).held()).isZero();
+        assertThat(settled(registry) - settledBefore).isEqualTo(1.0);
+        assertThat(overrun(registry).count() - overrunsBefore).isEqualTo(1);
+        assertThat(overrun(registry).totalAmount() - overrunTokensBefore).isEqualTo(5_000.0);
+    }
+
+    static double settled(SimpleMeterRegistry registry) {
+        return registry.get("tokenmeter.reservations").tag("outcome", "settled").counter().count();
+    }
+
+    static DistributionSummary overrun(SimpleMeterRegistry registry) {
+        return registry.get("tokenmeter.reservations.overrun.tokens").summary();
     }
 
     @Test

@@ -5,7 +5,11 @@ import io.tokenmeter.notification.contacts.ContactBook;
 import io.tokenmeter.notification.contacts.StripeEmail;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -22,25 +26,52 @@ public class JdbcContactBook implements ContactBook {
         this.jdbc = jdbc;
     }
 
+    /**
+     * One statement for all the users: the app's contact (a row without address included) before
+     * Stripe's address for the user, before Stripe's address for the user's customer.
+     */
     @Override
-    public Optional<StoredContact> find(String userId) {
-        return jdbc.sql(
+    public Map<String, Recipient> recipients(Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Recipient> recipients = new HashMap<>();
+        jdbc.sql(
                         """
-                        SELECT email, locale, 1 AS rank FROM contacts WHERE user_id = :user
-                        UNION ALL
-                        SELECT email, NULL, 2 FROM stripe_user_emails WHERE user_id = :user
-                        UNION ALL
-                        SELECT e.email, NULL, 3 FROM stripe_customer_emails e
-                        JOIN subscription_states s ON s.stripe_customer_id = e.customer_id
-                        WHERE s.user_id = :user
-                        ORDER BY rank LIMIT 1
+                        SELECT u.user_id,
+                               c.user_id IS NOT NULL OR su.email IS NOT NULL
+                                   OR sc.email IS NOT NULL AS known,
+                               CASE WHEN c.user_id IS NOT NULL THEN c.email
+                                    ELSE COALESCE(su.email, sc.email) END AS email,
+                               c.locale,
+                               EXISTS (SELECT 1 FROM unsubscribed x WHERE x.user_id = u.user_id)
+                                   AS unsubscribed
+                        FROM unnest(CAST(:users AS text[])) AS u(user_id)
+                        LEFT JOIN contacts c ON c.user_id = u.user_id
+                        LEFT JOIN stripe_user_emails su ON su.user_id = u.user_id
+                        LEFT JOIN LATERAL (
+                            SELECT e.email FROM stripe_customer_emails e
+                            JOIN subscription_states s ON s.stripe_customer_id = e.customer_id
+                            WHERE s.user_id = u.user_id LIMIT 1) sc ON true
                         """)
-                .param("user", userId)
+                .param("users", new LinkedHashSet<>(userIds).toArray(String[]::new))
                 .query(
-                        (row, index) ->
-                                new StoredContact(
-                                        userId, row.getString("email"), row.getString("locale")))
-                .optional();
+                        (row, index) -> {
+                            String userId = row.getString("user_id");
+                            Optional<StoredContact> contact =
+                                    row.getBoolean("known")
+                                            ? Optional.of(
+                                                    new StoredContact(
+                                                            userId,
+                                                            row.getString("email"),
+                                                            row.getString("locale")))
+                                            : Optional.empty();
+                            return Map.entry(
+                                    userId, new Recipient(contact, row.getBoolean("unsubscribed")));
+                        })
+                .list()
+                .forEach(entry -> recipients.put(entry.getKey(), entry.getValue()));
+        return recipients;
     }
 
     @Override
@@ -97,14 +128,6 @@ public class JdbcContactBook implements ContactBook {
                         """)
                 .params(userId, Timestamp.from(at))
                 .update();
-    }
-
-    @Override
-    public boolean isUnsubscribed(String userId) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM unsubscribed WHERE user_id = ?)")
-                .param(userId)
-                .query(Boolean.class)
-                .single();
     }
 
     @Override

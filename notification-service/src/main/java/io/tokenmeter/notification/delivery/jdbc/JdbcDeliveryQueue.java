@@ -135,10 +135,21 @@ public class JdbcDeliveryQueue implements DeliveryQueue {
         }
     }
 
+    /**
+     * One transaction for the batch's outcomes: outside one, each row's update would commit (and
+     * wait for its WAL flush) on its own.
+     */
     @Override
     public void record(List<Attempted> attempts) {
+        if (attempts.isEmpty()) {
+            return;
+        }
         SqlParameterSource[] rows =
                 attempts.stream().map(JdbcDeliveryQueue::row).toArray(SqlParameterSource[]::new);
+        transactions.executeWithoutResult(status -> recordAll(rows));
+    }
+
+    private void recordAll(SqlParameterSource[] rows) {
         named.batchUpdate(
                 """
                 UPDATE deliveries SET status = :status, attempts = :attempts,

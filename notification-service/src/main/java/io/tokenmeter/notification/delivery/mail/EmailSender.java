@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.notification.contacts.Contact;
 import io.tokenmeter.notification.contacts.ContactBook;
+import io.tokenmeter.notification.contacts.ContactBook.Recipient;
 import io.tokenmeter.notification.contacts.ContactBook.StoredContact;
 import io.tokenmeter.notification.contacts.UnsubscribeLinks;
 import io.tokenmeter.notification.delivery.Delivery;
@@ -84,9 +85,14 @@ public class EmailSender implements Sender {
         Outcome[] outcomes = new Outcome[deliveries.size()];
         // MimeMessage keeps identity equality: a linked map keys by message, in claim order.
         Map<MimeMessage, Integer> messages = new LinkedHashMap<>();
+        Map<String, Recipient> recipients =
+                contacts.recipients(
+                        deliveries.stream()
+                                .map(delivery -> delivery.notification().userId())
+                                .toList());
         for (int i = 0; i < deliveries.size(); i++) {
             Delivery delivery = deliveries.get(i);
-            Object prepared = prepare(delivery);
+            Object prepared = prepare(delivery, recipients.get(delivery.notification().userId()));
             if (prepared instanceof Outcome outcome) {
                 outcomes[i] = outcome;
             } else {
@@ -136,9 +142,8 @@ public class EmailSender implements Sender {
     }
 
     /** The message to send, or the outcome that says why none is sent. */
-    private Object prepare(Delivery delivery) {
-        String userId = delivery.notification().userId();
-        Optional<StoredContact> contact = contacts.find(userId);
+    private Object prepare(Delivery delivery, Recipient recipient) {
+        Optional<StoredContact> contact = recipient.contact();
         if (contact.isEmpty() || contact.get().email() == null) {
             // The address may be on its way: Stripe's event with it and the state that caused
             // this notification are consumed side by side.
@@ -149,7 +154,7 @@ public class EmailSender implements Sender {
         if (!Contact.isAddress(contact.get().email())) {
             return new Outcome.Skipped("invalid_address");
         }
-        if (contacts.isUnsubscribed(userId)) {
+        if (recipient.unsubscribed()) {
             return new Outcome.Skipped("unsubscribed");
         }
         try {

@@ -46,6 +46,7 @@ class WebhookConfiguration {
                 signature,
                 new WebhookBodies(json),
                 webhook.timeout(),
+                Math.max(1, webhook.concurrency()),
                 Clock.systemUTC());
     }
 }
