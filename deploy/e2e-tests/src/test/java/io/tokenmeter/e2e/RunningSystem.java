@@ -70,10 +70,10 @@ final class RunningSystem implements AutoCloseable {
 
     /** Starts all the services and waits until each is ready. */
     static RunningSystem start(Class<?> owner) throws Exception {
-        return start(owner, ServiceProcess.DEVELOPMENT_JVM);
+        return start(owner, ServiceProcess.JVM_OPTIONS);
     }
 
-    /** {@link #start(Class)} with the services' JVM options (benchmarks use production's). */
+    /** {@link #start(Class)} with other JVM options than the services' own. */
     static RunningSystem start(Class<?> owner, List<String> jvmOptions) throws Exception {
         ServiceJars.requireUpToDate(ROOT);
         TestDatabase database = TestInfrastructure.createDatabase(owner);
