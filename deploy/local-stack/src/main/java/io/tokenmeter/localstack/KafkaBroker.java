@@ -14,7 +14,7 @@ import org.apache.kafka.common.Uuid;
  * The {@code kafka_2.13} server from Maven Central as a child process: one KRaft node acting as
  * broker and controller, its log under {@code .local/kafka}. Formatted once; restarts keep data.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
     static final int PORT = 9092;
     static final int CONTROLLER_PORT = 9093;
@@ -31,7 +31,7 @@ final class KafkaBroker implements AutoCloseable {
         return start(directory, logs, PORT, CONTROLLER_PORT);
     }
 
-    static KafkaBroker start(Path directory, Path logs, int port, int controllerPort)
+    public static KafkaBroker start(Path directory, Path logs, int port, int controllerPort)
             throws IOException, InterruptedException {
         if (listening(port)) {
             throw new IllegalStateException(
@@ -77,8 +77,13 @@ final class KafkaBroker implements AutoCloseable {
         return broker;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The broker's process id, to read its memory and CPU. */
+    public long pid() {
+        return process.pid();
     }
 
     @Override
@@ -112,7 +117,7 @@ final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    static boolean listening(int port) {
+    public static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;

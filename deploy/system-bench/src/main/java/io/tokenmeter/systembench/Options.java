@@ -1,0 +1,83 @@
+package io.tokenmeter.systembench;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to run: {@code --quick} scales every phase's size and duration to a tenth, {@code --phases
+ * a,b} runs only those (in the fixed order), {@code --no-docs} leaves docs/benchmarks.md alone.
+ */
+record Options(boolean quick, Set<String> phases, boolean writeDocs, List<String> arguments) {
+
+    /** Every phase, in the order they run. */
+    static final List<String> ALL =
+            List.of(
+                    "startup",
+                    "subscriptions",
+                    "webhooks",
+                    "status",
+                    "steady",
+                    "backlog",
+                    "replay");
+
+    static Options parse(List<String> args) {
+        boolean quick = false;
+        boolean docs = true;
+        Set<String> phases = new LinkedHashSet<>(ALL);
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--quick" -> quick = true;
+                case "--no-docs" -> docs = false;
+                case "--phases" -> {
+                    if (i + 1 >= args.size()) {
+                        throw new IllegalArgumentException("--phases needs a list: " + ALL);
+                    }
+                    phases = phases(args.get(++i));
+                }
+                default -> {
+                    if (arg.startsWith("--phases=")) {
+                        phases = phases(arg.substring("--phases=".length()));
+                    } else {
+                        throw new IllegalArgumentException(
+                                "unknown argument "
+                                        + arg
+                                        + "; usage: ./bench [--quick] [--phases "
+                                        + String.join(",", ALL)
+                                        + "] [--no-docs]");
+                    }
+                }
+            }
+        }
+        if (phases.contains("replay") && !phases.contains("backlog")) {
+            throw new IllegalArgumentException(
+                    "the replay phase replays the backlog's sessions:"
+                            + " add backlog to --phases");
+        }
+        return new Options(quick, phases, docs, List.copyOf(args));
+    }
+
+    private static Set<String> phases(String list) {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String phase : list.split(",")) {
+            String name = phase.trim();
+            if (!ALL.contains(name)) {
+                throw new IllegalArgumentException("unknown phase " + name + "; phases: " + ALL);
+            }
+            chosen.add(name);
+        }
+        Set<String> ordered = new LinkedHashSet<>();
+        ALL.stream().filter(chosen::contains).forEach(ordered::add);
+        return ordered;
+    }
+
+    boolean runs(String phase) {
+        return phases.contains(phase);
+    }
+
+    /** {@code full} for the full run, a tenth of it (at least 1) with {@code --quick}. */
+    int scaled(int full) {
+        return quick ? Math.max(1, full / 10) : full;
+    }
+}
