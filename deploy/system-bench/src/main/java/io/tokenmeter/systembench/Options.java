@@ -6,9 +6,17 @@ import java.util.Set;
 
 /**
  * What to run: {@code --quick} scales every phase's size and duration to a tenth, {@code --phases
- * a,b} runs only those (in the fixed order), {@code --no-docs} leaves docs/benchmarks.md alone.
+ * a,b} runs only those (in the fixed order), {@code --no-docs} leaves docs/benchmarks.md alone,
+ * {@code --jvm "<options>"} adds JVM options to every service's (to measure one, say {@code
+ * -XX:TieredStopAtLevel=1}). The {@code startup-options} phase (start-up with class data sharing,
+ * lazy initialisation, C1 only) runs only when asked for.
  */
-record Options(boolean quick, Set<String> phases, boolean writeDocs, List<String> arguments) {
+record Options(
+        boolean quick,
+        Set<String> phases,
+        boolean writeDocs,
+        List<String> extraJvm,
+        List<String> arguments) {
 
     /** Every phase, in the order they run. */
     static final List<String> ALL =
@@ -19,12 +27,17 @@ record Options(boolean quick, Set<String> phases, boolean writeDocs, List<String
                     "status",
                     "steady",
                     "backlog",
-                    "replay");
+                    "replay",
+                    "startup-options");
+
+    /** The phases a plain {@code ./bench} runs. */
+    static final List<String> DEFAULT = ALL.subList(0, ALL.size() - 1);
 
     static Options parse(List<String> args) {
         boolean quick = false;
         boolean docs = true;
-        Set<String> phases = new LinkedHashSet<>(ALL);
+        Set<String> phases = new LinkedHashSet<>(DEFAULT);
+        List<String> jvm = new java.util.ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -36,6 +49,12 @@ record Options(boolean quick, Set<String> phases, boolean writeDocs, List<String
                     }
                     phases = phases(args.get(++i));
                 }
+                case "--jvm" -> {
+                    if (i + 1 >= args.size()) {
+                        throw new IllegalArgumentException("--jvm needs options, quoted");
+                    }
+                    jvm.addAll(List.of(args.get(++i).trim().split("\\s+")));
+                }
                 default -> {
                     if (arg.startsWith("--phases=")) {
                         phases = phases(arg.substring("--phases=".length()));
@@ -45,7 +64,7 @@ record Options(boolean quick, Set<String> phases, boolean writeDocs, List<String
                                         + arg
                                         + "; usage: ./bench [--quick] [--phases "
                                         + String.join(",", ALL)
-                                        + "] [--no-docs]");
+                                        + "] [--no-docs] [--jvm \"<options>\"]");
                     }
                 }
             }
@@ -55,7 +74,7 @@ record Options(boolean quick, Set<String> phases, boolean writeDocs, List<String
                     "the replay phase replays the backlog's sessions:"
                             + " add backlog to --phases");
         }
-        return new Options(quick, phases, docs, List.copyOf(args));
+        return new Options(quick, phases, docs, List.copyOf(jvm), List.copyOf(args));
     }
 
     private static Set<String> phases(String list) {
@@ -70,6 +89,14 @@ record Options(boolean quick, Set<String> phases, boolean writeDocs, List<String
         Set<String> ordered = new LinkedHashSet<>();
         ALL.stream().filter(chosen::contains).forEach(ordered::add);
         return ordered;
+    }
+
+    /** Every service's JVM options in this run: theirs, then {@code --jvm}'s. */
+    List<String> serviceJvm() {
+        List<String> all =
+                new java.util.ArrayList<>(io.tokenmeter.localstack.ServiceProcess.JVM_OPTIONS);
+        all.addAll(extraJvm);
+        return List.copyOf(all);
     }
 
     boolean runs(String phase) {

@@ -59,9 +59,20 @@ final class Phases {
     // ---------------------------------------------------------------- start-up
 
     /** Each service alone (launch → ready, the others stopped), then stopped again. */
-    void startupAlone() throws Exception {
+    void startupAlone() {
         for (ServiceProcess.Definition service : ServiceProcess.ALL) {
-            Duration took = stack.startAndAwait(service.name(), ServiceProcess.JVM_OPTIONS);
+            Duration took;
+            try {
+                took = stack.startAndAwait(service.name(), options.serviceJvm());
+            } catch (Exception e) {
+                stack.stop(service.name());
+                rows.add(
+                        Row.failed(
+                                "start-up",
+                                service.name() + " alone, launch → ready",
+                                "failed: " + e.getMessage()));
+                continue;
+            }
             Memory memory = Memory.of(stack.pids().get(service.name()));
             stack.stop(service.name());
             SystemBench.log(
@@ -571,7 +582,7 @@ final class Phases {
                 "backlog: published in %.1f s; starting metering",
                 (System.nanoTime() - publishStart) / 1e9);
         long launched = System.nanoTime();
-        stack.launch(METERING, ServiceProcess.JVM_OPTIONS).awaitReady();
+        stack.launch(METERING, options.serviceJvm()).awaitReady();
         long ready = System.nanoTime();
         Duration limit = Duration.ofSeconds(options.quick() ? 120 : 400);
         long done = awaitMetered(launched, limit);
@@ -707,7 +718,7 @@ final class Phases {
                     "./ops replay failed; see " + stack.logs.resolve("ops.log"));
         }
         double command = (System.nanoTime() - start) / 1e9;
-        stack.launch(METERING, ServiceProcess.JVM_OPTIONS).awaitReady();
+        stack.launch(METERING, options.serviceJvm()).awaitReady();
         double ready = (System.nanoTime() - start) / 1e9;
         Duration limit = Duration.ofSeconds(options.quick() ? 120 : 400);
         awaitMeteringCaughtUp(start, limit);

@@ -110,13 +110,23 @@ final class Stack implements AutoCloseable {
     }
 
     /** Launches {@code service} with {@code jvmOptions}; returns without waiting. */
-    synchronized ServiceProcess launch(String service, List<String> jvmOptions) throws IOException {
+    ServiceProcess launch(String service, List<String> jvmOptions) throws IOException {
+        return launch(service, new ServiceProcess.Definition(service, 0).jar(root), jvmOptions);
+    }
+
+    /** Launches {@code service} from {@code jar} (an extracted one, say); returns at once. */
+    synchronized ServiceProcess launch(String service, Path jar, List<String> jvmOptions)
+            throws IOException {
         if (closed) {
             throw new IllegalStateException("the stack is stopping");
         }
+        ServiceProcess running = services.get(service);
+        if (running != null && running.isAlive()) {
+            throw new IllegalStateException(service + " is running already");
+        }
         ServiceProcess process =
                 ServiceProcess.launch(
-                        new ServiceProcess.Definition(service, 0).jar(root),
+                        jar,
                         new ServiceProcess.Definition(service, ports.get(service)),
                         environment,
                         logs.resolve(service + ".log"),
@@ -198,6 +208,16 @@ final class Stack implements AutoCloseable {
         }
         closed = true;
         stopAllServices();
+        // Whatever else this JVM started (a training run, ./ops) goes too.
+        ProcessHandle.current()
+                .descendants()
+                .filter(p -> !p.equals(ProcessHandle.current()))
+                .forEach(
+                        p -> {
+                            if (broker == null || p.pid() != broker.pid()) {
+                                p.destroy();
+                            }
+                        });
         if (mail != null) {
             mail.close();
         }

@@ -1,6 +1,5 @@
 package io.tokenmeter.systembench;
 
-import io.tokenmeter.localstack.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,12 +67,24 @@ public final class SystemBench {
                 if (options.runs("startup")) {
                     phases.startupAlone();
                 }
-                Map<String, Duration> together = stack.startAll(ServiceProcess.JVM_OPTIONS);
-                log("all five ready: %s", together);
-                phases.startupTogether(together);
-                phases.memory("just started");
+                if (options.runs("startup-options")) {
+                    new StartupOptions(stack, options, rows).run();
+                }
+                try {
+                    Map<String, Duration> together = stack.startAll(options.serviceJvm());
+                    log("all five ready: %s", together);
+                    phases.startupTogether(together);
+                    phases.memory("just started");
+                } catch (Exception e) {
+                    log("the services did not all start: %s", e);
+                    rows.add(
+                            Row.failed(
+                                    "start-up",
+                                    "all five together, launch → all ready",
+                                    "failed: " + e.getMessage()));
+                }
                 for (String phase : options.phases()) {
-                    if (phase.equals("startup")) {
+                    if (phase.startsWith("startup")) {
                         continue;
                     }
                     if (!stack.allAlive()) {
@@ -142,7 +153,7 @@ public final class SystemBench {
                                 : " " + String.join(" ", options.arguments()));
         return "## The system as deployed (`./bench`)\n\n"
                 + "The five service jars as processes (`java "
-                + ServiceProcess.JVM_OPTIONS_TEXT
+                + String.join(" ", options.serviceJvm())
                 + " -jar`), the `kafka_2.13` broker as a process, a fresh database on the machine's"
                 + " PostgreSQL, the load generator in one more JVM: everything on one machine. Each"
                 + " phase starts once every consumer group has caught up. The per-service rows below"

@@ -76,7 +76,13 @@ class HarnessTests {
         assertThat(options.phases()).containsExactly("status", "backlog", "replay");
         assertThat(options.runs("steady")).isFalse();
         assertThat(Options.parse(List.of()).scaled(10_000)).isEqualTo(10_000);
-        assertThat(Options.parse(List.of()).phases()).containsExactlyElementsOf(Options.ALL);
+        assertThat(Options.parse(List.of()).phases())
+                .containsExactlyElementsOf(Options.DEFAULT)
+                .doesNotContain("startup-options");
+        assertThat(
+                        Options.parse(List.of("--jvm", " -XX:TieredStopAtLevel=1  -Xss512k"))
+                                .serviceJvm())
+                .endsWith("-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k");
         assertThatThrownBy(() -> Options.parse(List.of("--phases", "replay")))
                 .hasMessageContaining("add backlog");
         assertThatThrownBy(() -> Options.parse(List.of("--phases", "warp")))
