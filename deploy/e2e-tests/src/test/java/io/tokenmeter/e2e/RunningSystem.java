@@ -68,9 +68,20 @@ final class RunningSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * The services' own JVM options with C1 only: these tests check behaviour, and on a busy 2-core
+     * machine C1 alone gets five JVMs ready in about half the time (docs/benchmarks.md). The
+     * benchmarks start the services with {@link ServiceProcess#JVM_OPTIONS} as they are.
+     */
+    static final List<String> TEST_JVM =
+            java.util.stream.Stream.concat(
+                            ServiceProcess.JVM_OPTIONS.stream(),
+                            java.util.stream.Stream.of("-XX:TieredStopAtLevel=1"))
+                    .toList();
+
     /** Starts all the services and waits until each is ready. */
     static RunningSystem start(Class<?> owner) throws Exception {
-        return start(owner, ServiceProcess.JVM_OPTIONS);
+        return start(owner, TEST_JVM);
     }
 
     /** {@link #start(Class)} with other JVM options than the services' own. */

@@ -6,10 +6,11 @@ import java.util.Set;
 
 /**
  * What to run: {@code --quick} scales every phase's size and duration to a tenth, {@code --phases
- * a,b} runs only those (in the fixed order), {@code --no-docs} leaves docs/benchmarks.md alone,
- * {@code --jvm "<options>"} adds JVM options to every service's (to measure one, say {@code
- * -XX:TieredStopAtLevel=1}). The {@code startup-options} phase (start-up with class data sharing,
- * lazy initialisation, C1 only) runs only when asked for.
+ * a,b} runs only those (in the fixed order; docs/benchmarks.md is written only by runs of every
+ * default phase), {@code --no-docs} leaves docs/benchmarks.md alone, {@code --jvm "<options>"} adds
+ * JVM options to every service's (to measure one, say {@code -XX:TieredStopAtLevel=1}). The {@code
+ * startup-options} phase (start-up with class data sharing, lazy initialisation, C1 only) runs only
+ * when asked for.
  */
 record Options(
         boolean quick,

@@ -75,7 +75,15 @@ final class StartupOptions {
                                                         + cds.resolve(s).resolve("app.jsa"),
                                                 "-Dspring.main.lazy-initialization=true")));
         for (Variant variant : variants) {
-            measure(variant);
+            try {
+                measure(variant);
+            } catch (Exception | Error e) {
+                stack.stopAllServices();
+                SystemBench.log("start-up, %s: failed: %s", variant.name(), e);
+                rows.add(
+                        Row.failed(
+                                "start-up options", variant.name(), "failed: " + e.getMessage()));
+            }
         }
     }
 

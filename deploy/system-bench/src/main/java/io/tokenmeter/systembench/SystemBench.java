@@ -128,7 +128,10 @@ public final class SystemBench {
         System.out.println();
         System.out.println(table);
         String headline = headline(options, started, loadAtStart, loadAtEnd, complete);
-        if (options.writeDocs()) {
+        if (options.writeDocs() && !options.phases().containsAll(Options.DEFAULT)) {
+            log(
+                    "docs/benchmarks.md left alone: it shows runs of every phase (--phases picked some)");
+        } else if (options.writeDocs()) {
             Path page = root.resolve("docs/benchmarks.md");
             Files.writeString(page, Docs.update(Files.readString(page), headline + "\n\n" + table));
             log("written to %s", page);
