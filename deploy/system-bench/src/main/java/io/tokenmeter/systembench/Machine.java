@@ -40,6 +40,16 @@ final class Machine {
                 Runtime.version());
     }
 
+    /** Whether a {@link #loadAverage()} reading's 1-minute figure exceeds the CPU count. */
+    static boolean busy(String loadAverage) {
+        try {
+            return Double.parseDouble(loadAverage.split(" ")[0])
+                    > Runtime.getRuntime().availableProcessors();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");

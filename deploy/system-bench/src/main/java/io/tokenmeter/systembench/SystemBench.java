@@ -164,6 +164,10 @@ public final class SystemBench {
                 + "- run: "
                 + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).format(started)
                 + (options.quick() ? " — **quick run: a tenth of each size and duration**" : "")
+                + (Machine.busy(loadStart) || Machine.busy(loadEnd)
+                        ? " — **measured under load**: other work shared the machine (load"
+                                + " average above the CPU count), so the figures are pessimistic"
+                        : "")
                 + (complete ? "" : " — **incomplete: the run stopped early**")
                 + "\n- machine: "
                 + Machine.description()

@@ -26,13 +26,18 @@ final class Table {
                     .append(" | ")
                     .append(baseline(row))
                     .append(" | ")
-                    .append(
-                            Double.isNaN(row.ratio())
-                                    ? "—"
-                                    : String.format(Locale.ROOT, "×%.1f", row.ratio()))
+                    .append(Double.isNaN(row.ratio()) ? "—" : ratio(row.ratio()))
                     .append(" |\n");
         }
         return out.toString();
+    }
+
+    /** One decimal from ×1 on, two below (a service 20 times slower than naive is ×0.05). */
+    static String ratio(double ratio) {
+        if (ratio >= 10) {
+            return String.format(Locale.ROOT, "×%.0f", ratio);
+        }
+        return String.format(Locale.ROOT, ratio >= 1 ? "×%.1f" : "×%.2f", ratio);
     }
 
     private static String measured(Row row) {
