@@ -121,8 +121,7 @@ class FreshnessBenchmark {
     void measure() throws Exception {
         System.out.println("load average at start: " + loadAverage());
         try (RunningSystem system =
-                        RunningSystem.start(
-                                FreshnessBenchmark.class, ServiceProcess.PRODUCTION_JVM);
+                        RunningSystem.start(FreshnessBenchmark.class, ServiceProcess.JVM_OPTIONS);
                 Admin admin = Admin.create(adminConfig());
                 KafkaProducer<String, Object> probeProducer = producer("bench-probes", 0)) {
             String database = system.database().jdbcUrl().replaceFirst("^.*/([^/?]+).*$", "$1");

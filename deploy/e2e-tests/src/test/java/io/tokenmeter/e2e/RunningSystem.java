@@ -85,12 +85,23 @@ final class RunningSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * The services' own JVM options with C1 only: these tests check behaviour, and on a busy 2-core
+     * machine C1 alone gets five JVMs ready in about half the time (docs/benchmarks.md). The
+     * benchmarks start the services with {@link ServiceProcess#JVM_OPTIONS} as they are.
+     */
+    static final List<String> TEST_JVM =
+            java.util.stream.Stream.concat(
+                            ServiceProcess.JVM_OPTIONS.stream(),
+                            java.util.stream.Stream.of("-XX:TieredStopAtLevel=1"))
+                    .toList();
+
     /** Starts all the services and waits until each is ready. */
     static RunningSystem start(Class<?> owner) throws Exception {
-        return start(owner, ServiceProcess.DEVELOPMENT_JVM);
+        return start(owner, TEST_JVM);
     }
 
-    /** {@link #start(Class)} with the services' JVM options (benchmarks use production's). */
+    /** {@link #start(Class)} with other JVM options than the services' own. */
     static RunningSystem start(Class<?> owner, List<String> jvmOptions) throws Exception {
         return start(owner, jvmOptions, TestInfrastructure.kafkaBootstrapServers(), Map.of());
     }

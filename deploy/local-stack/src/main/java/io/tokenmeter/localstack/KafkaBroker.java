@@ -83,6 +83,11 @@ public final class KafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The broker's process id, to read its memory and CPU. */
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         ProcessTree.stop(process, Duration.ofSeconds(20));
@@ -114,7 +119,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    static boolean listening(int port) {
+    public static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;

@@ -65,30 +65,23 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess launch(
             Path jar, Definition definition, Map<String, String> environment, Path log)
             throws IOException {
-        return launch(jar, definition, environment, log, DEVELOPMENT_JVM);
+        return launch(jar, definition, environment, log, JVM_OPTIONS);
     }
 
     /**
-     * JVM options for a laptop: small heaps and C1 only, so that four services start fast and stay
-     * small. Code runs slower than in production; measure with {@link #PRODUCTION_JVM}.
+     * The JVM options of every service wherever it runs, defined once: this launcher, the
+     * end-to-end tests and the system benchmark start the jars with them, and the container image
+     * ({@code deploy/compose/Dockerfile}) and the Kubernetes manifests set them as {@code
+     * JAVA_TOOL_OPTIONS} ({@code DeploymentManifestsTests} fails when those drift from this). A
+     * fixed heap rather than a share of the machine's memory: the same JVM in a 512 MiB pod and on
+     * a 24 GB laptop, and the serial collector, which is what the JVM picks in such a pod anyway
+     * and which costs one core no extra threads.
      */
-    public static final List<String> DEVELOPMENT_JVM =
-            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    public static final String JVM_OPTIONS_TEXT =
+            "-Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
 
-    /**
-     * What a service's JVM runs with in production: the options of the Kubernetes manifests and the
-     * container image (deploy/k8s), in a pod limited to 512 MiB. Here {@code -XX:MaxRAM} stands in
-     * for the limit (a 384 MiB heap), and {@code -XX:+UseSerialGC} for what the JVM's ergonomics
-     * pick in such a pod (below 1,792 MB it is not a "server-class machine"), which this machine's
-     * 24 GB would otherwise turn into G1 with a heap sized from 24 GB.
-     */
-    public static final List<String> PRODUCTION_JVM =
-            List.of(
-                    "-XX:MaxRAM=512m",
-                    "-XX:+UseSerialGC",
-                    "-XX:MaxRAMPercentage=75",
-                    "-XX:InitialRAMPercentage=75",
-                    "-XX:+ExitOnOutOfMemoryError");
+    /** {@link #JVM_OPTIONS_TEXT} as command-line arguments. */
+    public static final List<String> JVM_OPTIONS = List.of(JVM_OPTIONS_TEXT.split(" "));
 
     /** {@link #launch(Path, Definition, Map, Path)} with the given JVM options. */
     public static ServiceProcess launch(
@@ -127,6 +120,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** The service's process id. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

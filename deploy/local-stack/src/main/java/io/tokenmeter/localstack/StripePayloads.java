@@ -8,13 +8,19 @@ import java.util.UUID;
  * deliveries in {@code test-support/src/main/resources/stripe} but reduced to what tokenmeter
  * reads.
  */
-final class StripePayloads {
+public final class StripePayloads {
 
-    static final String API_VERSION = "2025-03-31.basil";
+    public static final String API_VERSION = "2025-03-31.basil";
 
     private StripePayloads() {}
 
     static String checkoutCompleted(Instant created) {
+        return checkoutCompleted(Banner.DEMO_USER, Demo.CUSTOMER, Demo.SUBSCRIPTION, created);
+    }
+
+    /** A completed subscription-mode checkout of {@code user} as {@code customer}. */
+    public static String checkoutCompleted(
+            String user, String customer, String subscription, Instant created) {
         return event(
                 "checkout.session.completed",
                 created,
@@ -23,16 +29,32 @@ final class StripePayloads {
                  "status": "complete", "payment_status": "paid",
                  "client_reference_id": "%s", "customer": "%s", "subscription": "%s",
                  "metadata": {"user_id": "%s"}}"""
-                        .formatted(
-                                shortId(),
-                                Banner.DEMO_USER,
-                                Demo.CUSTOMER,
-                                Demo.SUBSCRIPTION,
-                                Banner.DEMO_USER));
+                        .formatted(shortId(), user, customer, subscription, user));
     }
 
     static String subscription(
             String type, String priceId, Instant periodStart, Instant periodEnd, Instant created) {
+        return subscription(
+                Banner.DEMO_USER,
+                Demo.CUSTOMER,
+                Demo.SUBSCRIPTION,
+                type,
+                priceId,
+                periodStart,
+                periodEnd,
+                created);
+    }
+
+    /** A {@code customer.subscription.*} event of {@code user}'s active subscription. */
+    public static String subscription(
+            String user,
+            String customer,
+            String subscription,
+            String type,
+            String priceId,
+            Instant periodStart,
+            Instant periodEnd,
+            Instant created) {
         return event(
                 type,
                 created,
@@ -46,9 +68,9 @@ final class StripePayloads {
                     "price": {"id": "%s", "object": "price", "currency": "eur",
                               "recurring": {"interval": "month", "interval_count": 1}}}]}}"""
                         .formatted(
-                                Demo.SUBSCRIPTION,
-                                Demo.CUSTOMER,
-                                Banner.DEMO_USER,
+                                subscription,
+                                customer,
+                                user,
                                 periodStart.getEpochSecond(),
                                 periodStart.getEpochSecond(),
                                 periodEnd.getEpochSecond(),
@@ -57,6 +79,25 @@ final class StripePayloads {
 
     static String invoicePaid(
             String billingReason, Instant periodStart, Instant periodEnd, Instant created) {
+        return invoicePaid(
+                Banner.DEMO_USER,
+                Demo.CUSTOMER,
+                Demo.SUBSCRIPTION,
+                billingReason,
+                periodStart,
+                periodEnd,
+                created);
+    }
+
+    /** An {@code invoice.paid} of {@code user}'s subscription for the period given. */
+    public static String invoicePaid(
+            String user,
+            String customer,
+            String subscription,
+            String billingReason,
+            Instant periodStart,
+            Instant periodEnd,
+            Instant created) {
         return event(
                 "invoice.paid",
                 created,
@@ -73,15 +114,15 @@ final class StripePayloads {
                       {"subscription": "%s", "subscription_item": "si_demo", "proration": false}}}]}}"""
                         .formatted(
                                 shortId(),
-                                Demo.CUSTOMER,
+                                customer,
                                 billingReason,
                                 periodStart.getEpochSecond(),
                                 periodEnd.getEpochSecond(),
-                                Demo.SUBSCRIPTION,
-                                Banner.DEMO_USER,
+                                subscription,
+                                user,
                                 periodStart.getEpochSecond(),
                                 periodEnd.getEpochSecond(),
-                                Demo.SUBSCRIPTION));
+                                subscription));
     }
 
     private static String event(String type, Instant created, String object) {

@@ -11,11 +11,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /** Creates every topic of the catalogue and its dead-letter topic that does not exist yet. */
-final class Topics {
+public final class Topics {
 
     private Topics() {}
 
-    static void createAll(String bootstrapServers) throws Exception {
+    public static void createAll(String bootstrapServers) throws Exception {
         try (Admin admin =
                 Admin.create(
                         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {

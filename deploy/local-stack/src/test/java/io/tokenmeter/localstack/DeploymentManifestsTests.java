@@ -166,6 +166,18 @@ class DeploymentManifestsTests {
                 .doesNotContain(String.valueOf(management));
     }
 
+    /** Issue 18, item 4: the JVM options are defined once and applied the same way everywhere. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void runsWithTheServicesJvmOptionsEverywhere(ServiceProcess.Definition service) {
+        assertThat(k8sEnv(k8sContainer(service.name())))
+                .as("k8s")
+                .containsEntry("JAVA_TOOL_OPTIONS", ServiceProcess.JVM_OPTIONS_TEXT);
+        assertThat(read(ROOT.resolve("deploy/compose/Dockerfile")))
+                .as("the image")
+                .contains("ENV JAVA_TOOL_OPTIONS=\"" + ServiceProcess.JVM_OPTIONS_TEXT + "\"\n");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("services")
     void probesUseTheActuatorHealthGroups(ServiceProcess.Definition service) {

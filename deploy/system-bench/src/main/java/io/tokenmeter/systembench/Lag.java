@@ -1,0 +1,145 @@
+package io.tokenmeter.systembench;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Consumer lag of the services' groups, read with an AdminClient: per group, the committed offset
+ * of every partition it has committed on or is assigned, against the partition's last committed
+ * (read_committed) offset. A partition never committed on counts from its first offset, as the
+ * services start from the earliest.
+ */
+final class Lag {
+
+    static final List<String> GROUPS =
+            List.of(
+                    "subscription-service",
+                    "usage-metering-service",
+                    "dashboard-api-service",
+                    "notification-service");
+
+    private final Admin admin;
+
+    Lag(Admin admin) {
+        this.admin = admin;
+    }
+
+    /** Lag per group and partition. */
+    Map<String, Map<TopicPartition, Long>> read() throws Exception {
+        Map<String, Map<TopicPartition, Long>> lags = new LinkedHashMap<>();
+        Map<String, ConsumerGroupDescription> descriptions =
+                admin.describeConsumerGroups(GROUPS).all().get(10, TimeUnit.SECONDS);
+        for (String group : GROUPS) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get(10, TimeUnit.SECONDS);
+            Set<TopicPartition> partitions = new HashSet<>(committed.keySet());
+            ConsumerGroupDescription description = descriptions.get(group);
+            if (description != null) {
+                for (MemberDescription member : description.members()) {
+                    partitions.addAll(member.assignment().topicPartitions());
+                }
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                latest.put(partition, OffsetSpec.latest());
+                earliest.put(partition, OffsetSpec.earliest());
+            }
+            var ends =
+                    admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                            .all()
+                            .get(10, TimeUnit.SECONDS);
+            var starts = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, Long> lag = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                OffsetAndMetadata at = committed.get(partition);
+                long from = at == null ? starts.get(partition).offset() : at.offset();
+                lag.put(partition, Math.max(0, ends.get(partition).offset() - from));
+            }
+            lags.put(group, lag);
+        }
+        return lags;
+    }
+
+    /** Total lag of one group on one topic (all topics when {@code topic} is null). */
+    static long total(Map<String, Map<TopicPartition, Long>> lags, String group, String topic) {
+        return lags.getOrDefault(group, Map.of()).entrySet().stream()
+                .filter(e -> topic == null || e.getKey().topic().equals(topic))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+    }
+
+    static long total(Map<String, Map<TopicPartition, Long>> lags) {
+        return lags.values().stream()
+                .flatMap(m -> m.values().stream())
+                .mapToLong(Long::longValue)
+                .sum();
+    }
+
+    /**
+     * Caught up: no partition of any group more than one offset behind (a transaction's commit
+     * marker after the last record stays counted by some consumers), the same on two reads half a
+     * second apart.
+     */
+    static boolean caughtUp(Map<String, Map<TopicPartition, Long>> lags) {
+        return lags.values().stream().flatMap(m -> m.values().stream()).allMatch(l -> l <= 1);
+    }
+
+    /** Waits until every group has caught up; how long that took, or throws after {@code max}. */
+    Duration awaitCaughtUp(Duration max) throws Exception {
+        long start = System.nanoTime();
+        Map<String, Map<TopicPartition, Long>> previous = null;
+        while (true) {
+            Map<String, Map<TopicPartition, Long>> lags = read();
+            if (caughtUp(lags) && lags.equals(previous)) {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+            if (System.nanoTime() - start > max.toNanos()) {
+                throw new IllegalStateException(
+                        "consumer groups not caught up after "
+                                + max.toSeconds()
+                                + " s: "
+                                + summary(lags));
+            }
+            previous = lags;
+            Thread.sleep(500);
+        }
+    }
+
+    static String summary(Map<String, Map<TopicPartition, Long>> lags) {
+        StringBuilder out = new StringBuilder();
+        lags.forEach(
+                (group, partitions) -> {
+                    Map<String, Long> byTopic = new LinkedHashMap<>();
+                    partitions.forEach((p, l) -> byTopic.merge(p.topic(), l, Long::sum));
+                    byTopic.forEach(
+                            (topic, lag) -> {
+                                if (lag > 0) {
+                                    out.append(group)
+                                            .append(" on ")
+                                            .append(topic)
+                                            .append(": ")
+                                            .append(lag)
+                                            .append("; ");
+                                }
+                            });
+                });
+        return out.isEmpty() ? "none" : out.toString();
+    }
+}

@@ -1,0 +1,73 @@
+package io.tokenmeter.systembench;
+
+import io.tokenmeter.localstack.StripePayloads;
+import io.tokenmeter.testsupport.StripeEvent.SignedDelivery;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * What Stripe delivers when a new customer subscribes: a completed checkout, the subscription
+ * (PRO), and its first paid invoice, each as a signed HTTP request to the ingress, ready to write
+ * on a keep-alive connection.
+ */
+final class NewCustomers {
+
+    static final String PATH = "/api/subscription/webhook";
+
+    private NewCustomers() {}
+
+    static String user(String prefix, int i) {
+        return prefix + "_" + i;
+    }
+
+    /** The three requests of customer {@code i} of {@code prefix}, in Stripe's order. */
+    static List<byte[]> requests(String prefix, int i) {
+        String user = user(prefix, i);
+        String customer = "cus_" + user;
+        String subscription = "sub_" + user;
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant end = now.plus(30, ChronoUnit.DAYS);
+        return List.of(
+                request(StripePayloads.checkoutCompleted(user, customer, subscription, now)),
+                request(
+                        StripePayloads.subscription(
+                                user,
+                                customer,
+                                subscription,
+                                "customer.subscription.created",
+                                Stack.PRICE_PRO,
+                                now,
+                                end,
+                                now)),
+                request(
+                        StripePayloads.invoicePaid(
+                                user,
+                                customer,
+                                subscription,
+                                "subscription_create",
+                                now,
+                                end,
+                                now)));
+    }
+
+    static byte[] request(String body) {
+        SignedDelivery delivery = SignedDelivery.sign(body, Stack.WEBHOOK_SECRET, Instant.now());
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String head =
+                "POST "
+                        + PATH
+                        + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Stripe-Signature: "
+                        + delivery.signatureHeader()
+                        + "\r\nContent-Length: "
+                        + bytes.length
+                        + "\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = new byte[headBytes.length + bytes.length];
+        System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+        System.arraycopy(bytes, 0, request, headBytes.length, bytes.length);
+        return request;
+    }
+}

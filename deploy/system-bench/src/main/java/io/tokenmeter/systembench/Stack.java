@@ -1,0 +1,263 @@
+package io.tokenmeter.systembench;
+
+import io.tokenmeter.localstack.KafkaBroker;
+import io.tokenmeter.localstack.LocalMail;
+import io.tokenmeter.localstack.ServiceProcess;
+import io.tokenmeter.localstack.Topics;
+import io.tokenmeter.testsupport.TestJwts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The system under test: the {@code kafka_2.13} broker as a child process, a fresh database on the
+ * machine's PostgreSQL, the catalogue's topics, an SMTP server, and the five service jars as {@code
+ * java -jar} processes with {@link ServiceProcess#JVM_OPTIONS}, each on a free port. {@link
+ * #close()} stops every child and drops the database; it is safe to call twice (once from the
+ * shutdown hook on Ctrl-C).
+ */
+final class Stack implements AutoCloseable {
+
+    static final String WEBHOOK_SECRET = "whsec_system_bench_only";
+    static final String METERING_TOKEN = "system-bench-metering-token";
+    static final String PRICE_PRO = "price_bench_pro";
+    static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
+
+    final Path root;
+    final Path work;
+    final Path logs;
+    final String databaseName;
+    final String databaseUrl;
+    private KafkaBroker broker;
+    private LocalMail mail;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private Map<String, String> environment;
+    private boolean closed;
+
+    Stack(Path root, String run) throws IOException {
+        this.root = root;
+        this.work = Files.createDirectories(root.resolve("target/system-bench/" + run));
+        this.logs = Files.createDirectories(work.resolve("logs"));
+        this.databaseName = "tokenmeter_bench_" + run;
+        this.databaseUrl = POSTGRES + databaseName;
+        for (ServiceProcess.Definition service : ServiceProcess.ALL) {
+            ports.put(service.name(), freePort());
+        }
+    }
+
+    /** Broker, database, topics and mail; no service yet. */
+    synchronized void startInfrastructure() throws Exception {
+        broker = KafkaBroker.start(work.resolve("kafka"), logs, freePort(), freePort());
+        try (Connection connection =
+                        DriverManager.getConnection(POSTGRES + "postgres", "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + databaseName);
+        }
+        Topics.createAll(bootstrap());
+        mail = LocalMail.start(work.resolve("mail"), freePort(), 0);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap());
+        env.put("DATABASE_URL", databaseUrl);
+        env.put("DATABASE_USER", "postgres");
+        env.put("DATABASE_PASSWORD", "");
+        env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        env.put("STRIPE_SECRET_KEY", "sk_test_system_bench_only");
+        env.put("STRIPE_PRICE_ID_ESSENTIEL", "price_bench_essentiel");
+        env.put("STRIPE_PRICE_ID_PRO", PRICE_PRO);
+        env.put("STRIPE_PRICE_ID_MAX", "price_bench_max");
+        env.put("FRONTEND_URL", "http://localhost:8080");
+        env.put("AUTH_JWT_SECRET", TestJwts.SECRET);
+        env.put("METERING_API_TOKEN", METERING_TOKEN);
+        env.put("SMTP_HOST", "127.0.0.1");
+        env.put("SMTP_PORT", String.valueOf(mail.smtpPort()));
+        env.put("MAIL_FROM", "tokenmeter <notifications@tokenmeter.local>");
+        env.put("PUBLIC_BASE_URL", "http://localhost:8084");
+        env.put("TOKENMETER_ENV", "development");
+        environment = Map.copyOf(env);
+    }
+
+    String bootstrap() {
+        return broker.bootstrapServers();
+    }
+
+    long brokerPid() {
+        return broker.pid();
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    int port(String service) {
+        return ports.get(service);
+    }
+
+    Connection connection() throws SQLException {
+        return DriverManager.getConnection(databaseUrl, "postgres", "");
+    }
+
+    /** Launches {@code service} with {@code jvmOptions}; returns without waiting. */
+    ServiceProcess launch(String service, List<String> jvmOptions) throws IOException {
+        return launch(service, new ServiceProcess.Definition(service, 0).jar(root), jvmOptions);
+    }
+
+    /** Launches {@code service} from {@code jar} (an extracted one, say); returns at once. */
+    synchronized ServiceProcess launch(String service, Path jar, List<String> jvmOptions)
+            throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the stack is stopping");
+        }
+        ServiceProcess running = services.get(service);
+        if (running != null && running.isAlive()) {
+            throw new IllegalStateException(service + " is running already");
+        }
+        ServiceProcess process =
+                ServiceProcess.launch(
+                        jar,
+                        new ServiceProcess.Definition(service, ports.get(service)),
+                        environment,
+                        logs.resolve(service + ".log"),
+                        jvmOptions);
+        services.put(service, process);
+        return process;
+    }
+
+    /** Starts {@code service} and waits until it is ready; how long that took. */
+    Duration startAndAwait(String service, List<String> jvmOptions) throws Exception {
+        long start = System.nanoTime();
+        launch(service, jvmOptions).awaitReady();
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * Launches every service at once and waits for all; each one's launch → ready time, in the
+     * order of {@link ServiceProcess#ALL}.
+     */
+    Map<String, Duration> startAll(List<String> jvmOptions) throws Exception {
+        long start = System.nanoTime();
+        Map<String, CompletableFuture<Duration>> ready = new LinkedHashMap<>();
+        for (ServiceProcess.Definition service : ServiceProcess.ALL) {
+            ServiceProcess process = launch(service.name(), jvmOptions);
+            ready.put(
+                    service.name(),
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    process.awaitReady();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                    throw new IllegalStateException(e);
+                                }
+                                return Duration.ofNanos(System.nanoTime() - start);
+                            }));
+        }
+        Map<String, Duration> times = new LinkedHashMap<>();
+        for (var entry : ready.entrySet()) {
+            times.put(entry.getKey(), entry.getValue().join());
+        }
+        return times;
+    }
+
+    /** Stops {@code service} gracefully and waits for it to exit. */
+    synchronized void stop(String service) {
+        ServiceProcess process = services.remove(service);
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    synchronized void stopAllServices() {
+        List<ServiceProcess> running = new ArrayList<>(services.values());
+        services.clear();
+        CompletableFuture.allOf(
+                        running.stream()
+                                .map(p -> CompletableFuture.runAsync(p::close))
+                                .toArray(CompletableFuture[]::new))
+                .join();
+    }
+
+    /** The running services' process ids. */
+    synchronized Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        services.forEach((name, process) -> pids.put(name, process.pid()));
+        return pids;
+    }
+
+    synchronized boolean allAlive() {
+        return services.size() == ServiceProcess.ALL.size()
+                && services.values().stream().allMatch(ServiceProcess::isAlive);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopAllServices();
+        // Whatever else this JVM started (a training run, ./ops) goes too.
+        ProcessHandle.current()
+                .descendants()
+                .filter(p -> !p.equals(ProcessHandle.current()))
+                .forEach(
+                        p -> {
+                            if (broker == null || p.pid() != broker.pid()) {
+                                p.destroy();
+                            }
+                        });
+        if (mail != null) {
+            mail.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        try (Connection connection =
+                        DriverManager.getConnection(POSTGRES + "postgres", "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + databaseName + " WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("[bench] could not drop " + databaseName + ": " + e.getMessage());
+        }
+        deleteQuietly(work.resolve("kafka"));
+    }
+
+    private static void deleteQuietly(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(
+                            path -> {
+                                try {
+                                    Files.delete(path);
+                                } catch (IOException e) {
+                                    // left for the next clean
+                                }
+                            });
+        } catch (IOException e) {
+            // left for the next clean
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.tokenmeter.systembench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark harness's pure parts: targets, the table, the options, the docs section. */
+class HarnessTests {
+
+    @Test
+    void aFloorIsMetFromItsLimitUpAndSaysHowFarShortOtherwise() {
+        Target floor = Target.atLeast(25_000, "events/s");
+
+        assertThat(floor.verdict(25_000)).isEqualTo("met");
+        assertThat(floor.verdict(43_408)).isEqualTo("met");
+        assertThat(floor.verdict(10_000)).isEqualTo("**missed**: 60 % short (×2.5 to go)");
+        assertThat(floor.verdict(0)).isEqualTo("**missed** (none)");
+        assertThat(floor.verdict(Double.NaN)).isEqualTo("**not measured**");
+        assertThat(floor.text()).isEqualTo("≥ 25,000 events/s");
+    }
+
+    @Test
+    void aCeilingIsMetUpToItsLimitAndSaysByWhatFactorItIsExceeded() {
+        Target ceiling = Target.atMost(250, "ms");
+
+        assertThat(ceiling.verdict(250)).isEqualTo("met");
+        assertThat(ceiling.verdict(800)).isEqualTo("**missed**: ×3.2 over");
+        assertThat(Target.atMost(0, "").verdict(3)).isEqualTo("**missed** (3 instead of 0)");
+        assertThat(Target.atMost(0, "").verdict(0)).isEqualTo("met");
+    }
+
+    @Test
+    void theTableShowsFigureTargetVerdictBaselineAndRatio() {
+        List<Row> rows =
+                List.of(
+                        Row.of(
+                                        "status reads",
+                                        "reads/s",
+                                        31_041.4,
+                                        "/s",
+                                        Target.atLeast(15_000, "/s"))
+                                .note("16 connections")
+                                .baseline(4_106, "a query per request", true),
+                        Row.of("status reads", "p99", 12.5, "ms", Target.atMost(10, "ms"))
+                                .baseline(5.0, "naive", false),
+                        Row.failed("replay", "—", "failed: boom"));
+
+        assertThat(Table.markdown(rows))
+                .isEqualTo(
+                        """
+                        | phase | figure | measured | target | met? | naive baseline | ratio |
+                        |---|---|---|---|---|---|---|
+                        | status reads | reads/s | **31,041 /s** (16 connections) | ≥ 15,000 /s | met | 4,106 /s (a query per request) | ×7.6 |
+                        | status reads | p99 | **12.5 ms** | ≤ 10 ms | **missed**: ×1.3 over | 5 ms (naive) | ×0.40 |
+                        | replay | — | — (failed: boom) | — | **not measured** | — | — |
+                        """);
+    }
+
+    @Test
+    void numbersReadAsPeopleWriteThem() {
+        assertThat(Table.number(1_000_000)).isEqualTo("1,000,000");
+        assertThat(Table.number(243.4)).isEqualTo("243");
+        assertThat(Table.number(12)).isEqualTo("12");
+        assertThat(Table.number(12.34)).isEqualTo("12.3");
+        assertThat(Table.number(1.66)).isEqualTo("1.66");
+        assertThat(Table.number(0)).isEqualTo("0");
+        assertThat(Table.ratio(15.2)).isEqualTo("×15");
+        assertThat(Table.ratio(1.54)).isEqualTo("×1.5");
+        assertThat(Table.ratio(1_239.0 / 26_482)).isEqualTo("×0.05");
+    }
+
+    @Test
+    void quickScalesToATenthAndPhasesRunInTheirFixedOrder() {
+        Options options = Options.parse(List.of("--quick", "--phases", "replay,status,backlog"));
+
+        assertThat(options.scaled(1_000_000)).isEqualTo(100_000);
+        assertThat(options.phases()).containsExactly("status", "backlog", "replay");
+        assertThat(options.runs("steady")).isFalse();
+        assertThat(Options.parse(List.of()).scaled(10_000)).isEqualTo(10_000);
+        assertThat(Options.parse(List.of()).phases())
+                .containsExactlyElementsOf(Options.DEFAULT)
+                .doesNotContain("startup-options");
+        assertThat(
+                        Options.parse(List.of("--jvm", " -XX:TieredStopAtLevel=1  -Xss512k"))
+                                .serviceJvm())
+                .endsWith("-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k");
+        assertThatThrownBy(() -> Options.parse(List.of("--phases", "replay")))
+                .hasMessageContaining("add backlog");
+        assertThatThrownBy(() -> Options.parse(List.of("--phases", "warp")))
+                .hasMessageContaining("unknown phase warp");
+        assertThatThrownBy(() -> Options.parse(List.of("--fast")))
+                .hasMessageContaining("unknown argument --fast");
+    }
+
+    @Test
+    void theDocsSectionGoesBelowTheTitleOnceThenReplacesItself() {
+        String page = "# Benchmarks\n\nOlder figures.\n";
+
+        String first = Docs.update(page, "run 1");
+        String second = Docs.update(first, "run 2\n");
+
+        assertThat(first)
+                .isEqualTo(
+                        "# Benchmarks\n\n"
+                                + Docs.BEGIN
+                                + "\nrun 1\n"
+                                + Docs.END
+                                + "\n\nOlder figures.\n");
+        assertThat(second).isEqualTo(first.replace("run 1", "run 2"));
+    }
+
+    @Test
+    void percentilesAreNearestRankInMilliseconds() {
+        Latencies latencies = new Latencies();
+        for (int i = 1; i <= 2_000; i++) {
+            latencies.add(i * 1_000_000L);
+        }
+
+        assertThat(latencies.percentileMillis(50)).isEqualTo(1_000);
+        assertThat(latencies.percentileMillis(99)).isEqualTo(1_980);
+        assertThat(latencies.percentileMillis(100)).isEqualTo(2_000);
+        assertThat(new Latencies().percentileMillis(99)).isNaN();
+    }
+}
