@@ -134,7 +134,7 @@ class FaultSuiteIntegrationTests {
         system =
                 RunningSystem.start(
                         FaultSuiteIntegrationTests.class,
-                        ServiceProcess.DEVELOPMENT_JVM,
+                        RunningSystem.TEST_JVM,
                         broker.bootstrapServers(),
                         Map.of("AUTH_JWT_ISSUER", ISSUER, "AUTH_JWT_AUDIENCE", AUDIENCE));
         System.out.println(
