@@ -164,9 +164,12 @@ public final class SystemBench {
                 + "- run: "
                 + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).format(started)
                 + (options.quick() ? " — **quick run: a tenth of each size and duration**" : "")
-                + (Machine.busy(loadStart) || Machine.busy(loadEnd)
+                // Only the load at the start says whether other work shared the machine: the
+                // load at the end is mostly the benchmarked system's own.
+                + (Machine.busy(loadStart)
                         ? " — **measured under load**: other work shared the machine (load"
-                                + " average above the CPU count), so the figures are pessimistic"
+                                + " average above the CPU count at the start), so the figures are"
+                                + " pessimistic"
                         : "")
                 + (complete ? "" : " — **incomplete: the run stopped early**")
                 + "\n- machine: "
