@@ -40,9 +40,9 @@ public interface ReservationStore {
 
     /**
      * In one snapshot: the user's plan, usage in its current bucket, and the tokens of their holds
-     * live at {@code now}, except {@code exceptSessionId}'s (null: all of them).
+     * live at {@code now}.
      */
-    Quota quota(String userId, String exceptSessionId, Instant now);
+    Quota quota(String userId, Instant now);
 
     /** Inserts the holds or replaces the sessions' (one hold per session). */
     void saveAll(Collection<Hold> holds, Instant now);

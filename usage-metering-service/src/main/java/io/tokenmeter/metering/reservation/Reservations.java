@@ -260,7 +260,7 @@ public final class Reservations {
 
     /** The user's quota now, holds counted. */
     public Quota quotaOf(String userId) {
-        return store.quota(userId, null, clock.instant());
+        return store.quota(userId, clock.instant());
     }
 
     /**

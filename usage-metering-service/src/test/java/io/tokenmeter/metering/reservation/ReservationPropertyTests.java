@@ -201,7 +201,7 @@ class ReservationPropertyTests {
                 postgres.jdbc.queryForMap(
                         "select (select count(*) from reservation r join session_ledger l"
                                 + " using (session_id)) as orphans");
-        Quota quota = postgres.store.quota(user, null, postgres.clock.instant());
+        Quota quota = postgres.store.quota(user, postgres.clock.instant());
         long allowance = recorded.overrun(user).get();
         if (quota.used() + quota.held() > quota.limit() + allowance) {
             violations.add(

@@ -28,18 +28,20 @@ import org.springframework.jdbc.core.RowMapper;
 public class JdbcReservationStore implements ReservationStore {
 
     /**
-     * Plan, usage in the plan's bucket (as the quota endpoint has always read it) and live holds,
-     * in one statement so that they come from one snapshot: a settlement committing meanwhile is
-     * seen whole (usage up, hold gone) or not at all.
+     * Each user's plan, usage in the plan's bucket (as the quota endpoint has always read it) and
+     * live holds, in one statement so that they come from one snapshot: a settlement committing
+     * meanwhile is seen whole (usage up, hold gone) or not at all. Parameters: the time, the users.
      */
-    private static final String QUOTA =
-            "select coalesce(p.tier, 'FREE') as tier, p.period_start, p.period_end,"
-                    + " coalesce((select t.tokens from usage_total t where t.user_id = ?"
+    private static final String QUOTAS =
+            "select u.user_id, coalesce(p.tier, 'FREE') as tier, p.period_start,"
+                    + " p.period_end,"
+                    + " coalesce((select t.tokens from usage_total t where t.user_id = u.user_id"
                     + " and t.period_start = coalesce(p.bucket, '-infinity'::timestamptz)), 0)"
                     + " as used,"
-                    + " (select coalesce(sum(r.tokens), 0) from reservation r where r.user_id = ?"
-                    + " and r.expires_at > ? and r.session_id is distinct from ?::text) as held"
-                    + " from (select 1) as one left join user_plan p on p.user_id = ?";
+                    + " (select coalesce(sum(r.tokens), 0) from reservation r"
+                    + " where r.user_id = u.user_id and r.expires_at > ?) as held"
+                    + " from unnest(?::text[]) as u(user_id)"
+                    + " left join user_plan p on p.user_id = u.user_id";
 
     /**
      * Four statements sent in one round trip and run in order: the users' locks (sorted, as
@@ -54,15 +56,8 @@ public class JdbcReservationStore implements ReservationStore {
                     + " select * from reservation where session_id = any(?::text[])"
                     + " order by session_id for update;"
                     + " select session_id from session_ledger where session_id = any(?::text[]);"
-                    + " select u.user_id, coalesce(p.tier, 'FREE') as tier, p.period_start,"
-                    + " p.period_end,"
-                    + " coalesce((select t.tokens from usage_total t where t.user_id = u.user_id"
-                    + " and t.period_start = coalesce(p.bucket, '-infinity'::timestamptz)), 0)"
-                    + " as used,"
-                    + " (select coalesce(sum(r.tokens), 0) from reservation r"
-                    + " where r.user_id = u.user_id and r.expires_at > ?) as held"
-                    + " from unnest(?::text[]) as u(user_id)"
-                    + " left join user_plan p on p.user_id = u.user_id";
+                    + " "
+                    + QUOTAS;
 
     private static final RowMapper<Hold> HOLD =
             (rs, row) ->
@@ -147,31 +142,18 @@ public class JdbcReservationStore implements ReservationStore {
     }
 
     @Override
-    public Quota quota(String userId, String exceptSessionId, Instant now) {
+    public Quota quota(String userId, Instant now) {
         return jdbc.query(
                 connection -> {
-                    PreparedStatement statement = connection.prepareStatement(QUOTA);
-                    setQuotaParameters(statement, 1, userId, exceptSessionId, now);
+                    PreparedStatement statement = connection.prepareStatement(QUOTAS);
+                    statement.setObject(1, timestamp(now));
+                    statement.setArray(2, connection.createArrayOf("text", new String[] {userId}));
                     return statement;
                 },
                 (ResultSet rs) -> {
                     rs.next();
                     return quota(rs, userId);
                 });
-    }
-
-    private static void setQuotaParameters(
-            PreparedStatement statement,
-            int first,
-            String userId,
-            String exceptSessionId,
-            Instant now)
-            throws SQLException {
-        statement.setString(first, userId);
-        statement.setString(first + 1, userId);
-        statement.setObject(first + 2, timestamp(now));
-        statement.setString(first + 3, exceptSessionId);
-        statement.setString(first + 4, userId);
     }
 
     private static Quota quota(ResultSet rs, String userId) throws SQLException {
