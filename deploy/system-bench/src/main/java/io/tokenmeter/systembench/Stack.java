@@ -148,22 +148,34 @@ final class Stack implements AutoCloseable {
      */
     Map<String, Duration> startAll(List<String> jvmOptions) throws Exception {
         long start = System.nanoTime();
-        Map<String, CompletableFuture<Duration>> ready = new LinkedHashMap<>();
+        Map<String, ServiceProcess> launched = new LinkedHashMap<>();
         for (ServiceProcess.Definition service : ServiceProcess.ALL) {
-            ServiceProcess process = launch(service.name(), jvmOptions);
-            ready.put(
-                    service.name(),
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                try {
-                                    process.awaitReady();
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                    throw new IllegalStateException(e);
-                                }
-                                return Duration.ofNanos(System.nanoTime() - start);
-                            }));
+            launched.put(service.name(), launch(service.name(), jvmOptions));
         }
+        return timesToReady(launched, start);
+    }
+
+    /**
+     * Waits for every launched service at once; each one's time from {@code startNanos} to ready,
+     * in the map's order.
+     */
+    static Map<String, Duration> timesToReady(
+            Map<String, ServiceProcess> launched, long startNanos) {
+        Map<String, CompletableFuture<Duration>> ready = new LinkedHashMap<>();
+        launched.forEach(
+                (name, process) ->
+                        ready.put(
+                                name,
+                                CompletableFuture.supplyAsync(
+                                        () -> {
+                                            try {
+                                                process.awaitReady();
+                                            } catch (InterruptedException e) {
+                                                Thread.currentThread().interrupt();
+                                                throw new IllegalStateException(e);
+                                            }
+                                            return Duration.ofNanos(System.nanoTime() - startNanos);
+                                        })));
         Map<String, Duration> times = new LinkedHashMap<>();
         for (var entry : ready.entrySet()) {
             times.put(entry.getKey(), entry.getValue().join());

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -99,27 +98,14 @@ final class StartupOptions {
             }
         }
         long start = System.nanoTime();
-        Map<String, CompletableFuture<Double>> ready = new LinkedHashMap<>();
+        Map<String, ServiceProcess> launched = new LinkedHashMap<>();
         for (ServiceProcess.Definition service : ServiceProcess.ALL) {
-            ServiceProcess process = launch(variant, service.name());
-            ready.put(
-                    service.name(),
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                try {
-                                    process.awaitReady();
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                    throw new IllegalStateException(e);
-                                }
-                                return (System.nanoTime() - start) / 1e9;
-                            }));
+            launched.put(service.name(), launch(variant, service.name()));
         }
         Map<String, Double> together = new LinkedHashMap<>();
         try {
-            for (var entry : ready.entrySet()) {
-                together.put(entry.getKey(), entry.getValue().join());
-            }
+            Stack.timesToReady(launched, start)
+                    .forEach((name, time) -> together.put(name, time.toNanos() / 1e9));
         } finally {
             stack.stopAllServices();
         }
