@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tokenmeter.ops.Ops;
 import io.tokenmeter.schemas.Topics;
+import io.tokenmeter.testsupport.DerivedTables;
 import io.tokenmeter.testsupport.TestDatabase;
 import io.tokenmeter.testsupport.TestKafka;
 import java.io.ByteArrayOutputStream;
@@ -18,15 +19,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -46,21 +43,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplayIntegrationTests {
-
-    /**
-     * Not derived from any topic: holds are taken over HTTP (a rebuild starts without), the rebuild
-     * epoch is the rebuild's own.
-     */
-    static final Set<String> NOT_DERIVED_TABLES =
-            Set.of(
-                    "usage_threshold",
-                    "delivery_committed",
-                    "rebuild_epoch",
-                    "reservation",
-                    "reservation_user");
-
-    static final Set<String> VOLATILE_COLUMNS =
-            Set.of("updated_at", "processed_at", "created_at", "crossed_at", "version", "id");
 
     static RunningSystem system;
     static String user;
@@ -201,56 +183,13 @@ class ReplayIntegrationTests {
                 .count();
     }
 
-    /** Every table's rows as sorted text, outbox tables and volatile columns left out. */
+    /** The schema's derived tables' rows ({@link DerivedTables}). */
     private static Map<String, List<String>> dump(String schema) throws SQLException {
         TestDatabase database = system.database();
-        Map<String, List<String>> tables = new TreeMap<>();
         try (Connection connection =
                 DriverManager.getConnection(
                         database.jdbcUrl(), database.username(), database.password())) {
-            Map<String, List<String>> columns = new TreeMap<>();
-            try (Statement statement = connection.createStatement();
-                    ResultSet rs =
-                            statement.executeQuery(
-                                    "SELECT table_name, column_name FROM information_schema.columns"
-                                            + " WHERE table_schema = '"
-                                            + schema
-                                            + "'"
-                                            + " ORDER BY table_name, ordinal_position")) {
-                while (rs.next()) {
-                    String table = rs.getString(1);
-                    String column = rs.getString(2);
-                    if (!table.contains("outbox")
-                            && !table.startsWith("flyway")
-                            && !NOT_DERIVED_TABLES.contains(table)
-                            && !VOLATILE_COLUMNS.contains(column)) {
-                        columns.computeIfAbsent(table, t -> new ArrayList<>()).add(column);
-                    }
-                }
-            }
-            for (Map.Entry<String, List<String>> table : columns.entrySet()) {
-                List<String> rows = new ArrayList<>();
-                String select =
-                        "SELECT concat_ws('|', "
-                                + String.join(
-                                        ", ",
-                                        table.getValue().stream()
-                                                .map(c -> "coalesce(" + c + "::text, '∅')")
-                                                .toList())
-                                + ") FROM "
-                                + schema
-                                + "."
-                                + table.getKey();
-                try (Statement statement = connection.createStatement();
-                        ResultSet rs = statement.executeQuery(select)) {
-                    while (rs.next()) {
-                        rows.add(rs.getString(1));
-                    }
-                }
-                rows.sort(null);
-                tables.put(table.getKey(), rows);
-            }
+            return DerivedTables.rows(connection, schema);
         }
-        return tables;
     }
 }

@@ -148,7 +148,7 @@ final class RunningSystem implements AutoCloseable {
             for (ServiceProcess.Definition definition : ServiceProcess.ALL) {
                 system.services.put(definition.name(), system.launch(definition.name(), ""));
             }
-            system.awaitReady(List.copyOf(system.services.values()));
+            ServiceProcess.awaitReady(system.services, System.nanoTime());
         } catch (Exception e) {
             system.close();
             throw e;
@@ -194,14 +194,14 @@ final class RunningSystem implements AutoCloseable {
     void restart(String service) throws Exception {
         ServiceProcess instance = launch(service, "-restarted-" + System.nanoTime());
         services.put(service, instance);
-        awaitReady(List.of(instance));
+        instance.awaitReady();
     }
 
     /** Starts one more instance of a service (same consumer group), ready when this returns. */
     ServiceProcess startAnotherInstance(String service) throws Exception {
         ServiceProcess instance = launch(service, "-" + (extra.size() + 2));
         extra.add(instance);
-        awaitReady(List.of(instance));
+        instance.awaitReady();
         return instance;
     }
 
@@ -243,23 +243,6 @@ final class RunningSystem implements AutoCloseable {
     /** A role's password here (the test server trusts local connections; production checks it). */
     static String rolePassword(String role) {
         return "e2e-" + role + "-database-password";
-    }
-
-    private static void awaitReady(List<ServiceProcess> processes) throws Exception {
-        List<CompletableFuture<Void>> ready = new ArrayList<>();
-        for (ServiceProcess process : processes) {
-            ready.add(
-                    CompletableFuture.runAsync(
-                            () -> {
-                                try {
-                                    process.awaitReady();
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                    throw new IllegalStateException(e);
-                                }
-                            }));
-        }
-        CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
     }
 
     private static int freePort() {

@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One service of the system as a child {@code java -jar} process with a heap limit. Also used by
@@ -129,6 +131,32 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Waits for every process at once, so that they start in parallel; each one's time from {@code
+     * startNanos} to ready, in the map's order.
+     */
+    public static <K> Map<K, Duration> awaitReady(
+            Map<K, ServiceProcess> processes, long startNanos) {
+        Map<K, CompletableFuture<Duration>> ready = new LinkedHashMap<>();
+        processes.forEach(
+                (key, process) ->
+                        ready.put(
+                                key,
+                                CompletableFuture.supplyAsync(
+                                        () -> {
+                                            try {
+                                                process.awaitReady();
+                                            } catch (InterruptedException e) {
+                                                Thread.currentThread().interrupt();
+                                                throw new IllegalStateException(e);
+                                            }
+                                            return Duration.ofNanos(System.nanoTime() - startNanos);
+                                        })));
+        Map<K, Duration> times = new LinkedHashMap<>();
+        ready.forEach((key, time) -> times.put(key, time.join()));
+        return times;
     }
 
     /** Waits until {@code /actuator/health/readiness} answers 200. */

@@ -3,6 +3,7 @@ package io.tokenmeter.systembench;
 import io.tokenmeter.localstack.ServiceProcess;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
+import io.tokenmeter.testsupport.DerivedTables;
 import io.tokenmeter.testsupport.KeepAliveHttpClient;
 import io.tokenmeter.testsupport.SessionCompletedBuilder;
 import io.tokenmeter.testsupport.TestJwts;
@@ -13,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -674,21 +672,6 @@ final class Phases {
     }
 
     /**
-     * Tables of metering's schema that a rebuild does not derive from its topics (as in
-     * ReplayIntegrationTests).
-     */
-    static final Set<String> NOT_DERIVED_TABLES =
-            Set.of(
-                    "usage_threshold",
-                    "delivery_committed",
-                    "rebuild_epoch",
-                    "reservation",
-                    "reservation_user");
-
-    static final Set<String> VOLATILE_COLUMNS =
-            Set.of("updated_at", "processed_at", "created_at", "crossed_at", "version", "id");
-
-    /**
      * {@code ./ops replay --service usage-metering-service --from earliest} over everything
      * metering has consumed (the backlog included): time from the command until metering has caught
      * up again, and its state compared with the state before, table by table.
@@ -794,51 +777,9 @@ final class Phases {
 
     /** Per derived table of {@code schema}: its row count and the md5 of its sorted rows. */
     private Map<String, String> digest(String schema) throws SQLException {
-        Map<String, List<String>> columns = new TreeMap<>();
-        Map<String, String> digests = new TreeMap<>();
         try (Connection connection = stack.connection()) {
-            try (Statement statement = connection.createStatement();
-                    ResultSet rs =
-                            statement.executeQuery(
-                                    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = '"
-                                            + schema
-                                            + "' ORDER BY table_name, ordinal_position")) {
-                while (rs.next()) {
-                    String table = rs.getString(1);
-                    String column = rs.getString(2);
-                    if (!table.contains("outbox")
-                            && !table.startsWith("flyway")
-                            && !NOT_DERIVED_TABLES.contains(table)
-                            && !VOLATILE_COLUMNS.contains(column)) {
-                        columns.computeIfAbsent(table, t -> new ArrayList<>()).add(column);
-                    }
-                }
-            }
-            for (var table : columns.entrySet()) {
-                String row =
-                        "concat_ws('|', "
-                                + String.join(
-                                        ", ",
-                                        table.getValue().stream()
-                                                .map(c -> "coalesce(" + c + "::text, '∅')")
-                                                .toList())
-                                + ")";
-                try (Statement statement = connection.createStatement();
-                        ResultSet rs =
-                                statement.executeQuery(
-                                        "SELECT count(*), md5(coalesce(string_agg(r, E'\\n' ORDER BY r COLLATE \"C\"), '')) FROM (SELECT "
-                                                + row
-                                                + " AS r FROM "
-                                                + schema
-                                                + "."
-                                                + table.getKey()
-                                                + ") x")) {
-                    rs.next();
-                    digests.put(table.getKey(), rs.getLong(1) + " " + rs.getString(2));
-                }
-            }
+            return DerivedTables.digests(connection, schema);
         }
-        return digests;
     }
 
     static String shortName(String service) {

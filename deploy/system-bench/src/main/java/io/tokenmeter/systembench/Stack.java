@@ -152,35 +152,7 @@ final class Stack implements AutoCloseable {
         for (ServiceProcess.Definition service : ServiceProcess.ALL) {
             launched.put(service.name(), launch(service.name(), jvmOptions));
         }
-        return timesToReady(launched, start);
-    }
-
-    /**
-     * Waits for every launched service at once; each one's time from {@code startNanos} to ready,
-     * in the map's order.
-     */
-    static Map<String, Duration> timesToReady(
-            Map<String, ServiceProcess> launched, long startNanos) {
-        Map<String, CompletableFuture<Duration>> ready = new LinkedHashMap<>();
-        launched.forEach(
-                (name, process) ->
-                        ready.put(
-                                name,
-                                CompletableFuture.supplyAsync(
-                                        () -> {
-                                            try {
-                                                process.awaitReady();
-                                            } catch (InterruptedException e) {
-                                                Thread.currentThread().interrupt();
-                                                throw new IllegalStateException(e);
-                                            }
-                                            return Duration.ofNanos(System.nanoTime() - startNanos);
-                                        })));
-        Map<String, Duration> times = new LinkedHashMap<>();
-        for (var entry : ready.entrySet()) {
-            times.put(entry.getKey(), entry.getValue().join());
-        }
-        return times;
+        return ServiceProcess.awaitReady(launched, start);
     }
 
     /** Stops {@code service} gracefully and waits for it to exit. */

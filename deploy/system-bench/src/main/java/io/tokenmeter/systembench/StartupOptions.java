@@ -104,7 +104,7 @@ final class StartupOptions {
         }
         Map<String, Double> together = new LinkedHashMap<>();
         try {
-            Stack.timesToReady(launched, start)
+            ServiceProcess.awaitReady(launched, start)
                     .forEach((name, time) -> together.put(name, time.toNanos() / 1e9));
         } finally {
             stack.stopAllServices();

@@ -28,8 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * A steady 10,000 sessions/s for 10,000 users, and meanwhile probes: a probe user's session
  * published, then its status polled (every 5 ms, with {@code If-None-Match}) until the new total
  * shows. Latency = publish → first answer showing it; counted for probes sent in the measured
- * window after a warm-up. Consumer lag is read every few seconds. The logic of the older in-JVM
- * {@code FreshnessBenchmark}, against the deployed processes.
+ * window after a warm-up. Consumer lag is read every few seconds.
  */
 final class SteadySessions {
 
