@@ -3,10 +3,11 @@ package io.tokenmeter.ops;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -37,13 +38,13 @@ import picocli.CommandLine.ScopeType;
 @Command(
         name = "ops",
         mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT,
         description =
                 "tokenmeter's operators' tool: topics, dead letters, replays, failed notifications"
                         + " (docs/runbook.md).",
         subcommands = {
             Ops.TopicsCommand.class,
             Ops.DltCommand.class,
-            Ops.ReplayCommand.class,
             Ops.NotificationsCommand.class,
             AutoComplete.GenerateCompletion.class
         },
@@ -87,7 +88,7 @@ public final class Ops {
                                         out.println("ops: " + failure.getMessage());
                                         return USAGE;
                                     }
-                                    if (failure instanceof java.sql.SQLException) {
+                                    if (failure instanceof SQLException) {
                                         out.println(
                                                 "ops: the database refused: "
                                                         + failure.getMessage());
@@ -104,41 +105,24 @@ public final class Ops {
                 : environment.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
     }
 
-    @Command(
-            name = "topics",
-            mixinStandardHelpOptions = true,
-            description = "The broker's topics against the catalogue.",
-            subcommands = TopicsCommand.Check.class)
+    @Command(name = "topics", description = "The broker's topics against the catalogue.")
     static final class TopicsCommand {
 
         @ParentCommand Ops ops;
 
         @Command(
                 name = "check",
-                mixinStandardHelpOptions = true,
                 description =
                         "Lists every drift from the catalogue (partitions, cleanup policy,"
                                 + " retention); exit status 1 when there is some.")
-        static final class Check implements Callable<Integer> {
-
-            @ParentCommand TopicsCommand topics;
-
-            @Override
-            public Integer call() {
-                return new TopicsCheck(topics.ops.bootstrap(), topics.ops.out).run();
-            }
+        int check() {
+            return new TopicsCheck(ops.bootstrap(), ops.out).run();
         }
     }
 
     @Command(
             name = "dlt",
-            mixinStandardHelpOptions = true,
-            description = "Dead-letter topics: list, show and redrive their records.",
-            subcommands = {
-                DltCommand.ListLetters.class,
-                DltCommand.Show.class,
-                DltCommand.Redrive.class
-            })
+            description = "Dead-letter topics: list, show and redrive their records.")
     static final class DltCommand {
 
         @ParentCommand Ops ops;
@@ -147,126 +131,79 @@ public final class Ops {
             return new DeadLetterTool(ops.bootstrap(), ops.out);
         }
 
-        @Command(
-                name = "list",
-                mixinStandardHelpOptions = true,
-                description = "One line per dead letter of a topic.")
-        static final class ListLetters implements Callable<Integer> {
-
-            @ParentCommand DltCommand dlt;
-
-            @Option(names = "--topic", required = true, description = "the source topic")
-            String topic;
-
-            @Override
-            public Integer call() {
-                return dlt.tool().list(topic);
-            }
+        @Command(name = "list", description = "One line per dead letter of a topic.")
+        int list(
+                @Option(names = "--topic", required = true, description = "the source topic")
+                        String topic) {
+            return tool().list(topic);
         }
 
         @Command(
                 name = "show",
-                mixinStandardHelpOptions = true,
                 description = "One dead letter: its headers and its record, decoded if it can be.")
-        static final class Show implements Callable<Integer> {
+        int show(
+                @Option(names = "--topic", required = true, description = "the source topic")
+                        String topic,
+                @Option(names = "--partition", required = true) int partition,
+                @Option(names = "--offset", required = true) long offset) {
+            return tool().show(topic, partition, offset);
+        }
 
-            @ParentCommand DltCommand dlt;
+        @Command(name = "redrive", description = "Sends dead letters back to their source topic.")
+        int redrive(
+                @Option(names = "--topic", required = true, description = "the source topic")
+                        String topic,
+                @ArgGroup(multiplicity = "1") Which which) {
+            return which.all
+                    ? tool().redriveAll(topic)
+                    : tool().redrive(topic, which.one.partition, which.one.offset);
+        }
 
-            @Option(names = "--topic", required = true, description = "the source topic")
-            String topic;
+        static final class Which {
+            @ArgGroup(exclusive = false)
+            One one;
 
+            @Option(names = "--all", required = true, description = "every dead letter")
+            boolean all;
+        }
+
+        static final class One {
             @Option(names = "--partition", required = true)
             int partition;
 
             @Option(names = "--offset", required = true)
             long offset;
-
-            @Override
-            public Integer call() {
-                return dlt.tool().show(topic, partition, offset);
-            }
-        }
-
-        @Command(
-                name = "redrive",
-                mixinStandardHelpOptions = true,
-                description = "Sends dead letters back to their source topic.")
-        static final class Redrive implements Callable<Integer> {
-
-            @ParentCommand DltCommand dlt;
-
-            @Option(names = "--topic", required = true, description = "the source topic")
-            String topic;
-
-            @ArgGroup(multiplicity = "1")
-            Which which;
-
-            static final class Which {
-                @ArgGroup(exclusive = false)
-                One one;
-
-                @Option(names = "--all", required = true, description = "every dead letter")
-                boolean all;
-            }
-
-            static final class One {
-                @Option(names = "--partition", required = true)
-                int partition;
-
-                @Option(names = "--offset", required = true)
-                long offset;
-            }
-
-            @Override
-            public Integer call() {
-                return which.all
-                        ? dlt.tool().redriveAll(topic)
-                        : dlt.tool().redrive(topic, which.one.partition, which.one.offset);
-            }
         }
     }
 
     @Command(
             name = "replay",
-            mixinStandardHelpOptions = true,
             description =
                     "Rebuilds a stopped service's state from its input topics: --from earliest"
                             + " drops its schema and rewinds its group; --from <time> rewinds to"
                             + " that instant and keeps the state.")
-    static final class ReplayCommand implements Callable<Integer> {
-
-        @ParentCommand Ops ops;
-
-        @Option(
-                names = "--service",
-                required = true,
-                paramLabel = "<service>",
-                description =
-                        "subscription-service, usage-metering-service or dashboard-api-service")
-        String service;
-
-        @Option(
-                names = "--from",
-                required = true,
-                paramLabel = "earliest|<ISO-8601 time>",
-                description = "where to replay from")
-        String from;
-
-        @Override
-        public Integer call() {
-            return new Replay(ops.bootstrap(), ops.environment, ops.out).run(service, from);
-        }
+    int replay(
+            @Option(
+                            names = "--service",
+                            required = true,
+                            paramLabel = "<service>",
+                            description =
+                                    "subscription-service, usage-metering-service or"
+                                            + " dashboard-api-service")
+                    String service,
+            @Option(
+                            names = "--from",
+                            required = true,
+                            paramLabel = "earliest|<ISO-8601 time>",
+                            description = "where to replay from")
+                    String from) {
+        return new Replay(bootstrap(), environment, out).run(service, from);
     }
 
     @Command(
             name = "notifications",
-            mixinStandardHelpOptions = true,
             description =
-                    "notification-service's failed notifications: list them, send them again.",
-            subcommands = {
-                NotificationsCommand.ListFailed.class,
-                NotificationsCommand.Resend.class
-            })
+                    "notification-service's failed notifications: list them, send them again.")
     static final class NotificationsCommand {
 
         @ParentCommand Ops ops;
@@ -275,65 +212,36 @@ public final class Ops {
             return new FailedNotifications(ops.environment, ops.out);
         }
 
-        @Command(
-                name = "list-failed",
-                mixinStandardHelpOptions = true,
-                description = "Notifications given up on, newest first.")
-        static final class ListFailed implements Callable<Integer> {
-
-            @ParentCommand NotificationsCommand notifications;
-
-            @Option(
-                    names = "--since",
-                    paramLabel = "<ISO-8601 time>",
-                    description = "only those that failed since then")
-            String since;
-
-            @Override
-            public Integer call() throws Exception {
-                return notifications.failed().list(since(since));
-            }
+        @Command(name = "list-failed", description = "Notifications given up on, newest first.")
+        int listFailed(
+                @Option(
+                                names = "--since",
+                                paramLabel = "<ISO-8601 time>",
+                                description = "only those that failed since then")
+                        Instant since)
+                throws SQLException {
+            return failed().list(since(since));
         }
 
-        @Command(
-                name = "resend",
-                mixinStandardHelpOptions = true,
-                description = "Queues failed notifications again.")
-        static final class Resend implements Callable<Integer> {
+        @Command(name = "resend", description = "Queues failed notifications again.")
+        int resend(
+                @ArgGroup(multiplicity = "1") Which which,
+                @Option(names = "--since", paramLabel = "<ISO-8601 time>") Instant since)
+                throws SQLException {
+            return failed().resend(which.all ? null : which.seq, since(since));
+        }
 
-            @ParentCommand NotificationsCommand notifications;
+        static final class Which {
+            @Option(names = "--seq", required = true, description = "one notification")
+            Long seq;
 
-            @ArgGroup(multiplicity = "1")
-            Which which;
-
-            static final class Which {
-                @Option(names = "--seq", required = true, description = "one notification")
-                Long seq;
-
-                @Option(names = "--all", required = true, description = "every failed one")
-                boolean all;
-            }
-
-            @Option(names = "--since", paramLabel = "<ISO-8601 time>")
-            String since;
-
-            @Override
-            public Integer call() throws Exception {
-                return notifications.failed().resend(which.all ? null : which.seq, since(since));
-            }
+            @Option(names = "--all", required = true, description = "every failed one")
+            boolean all;
         }
 
         /** {@code --since}, else the beginning of time. */
-        static java.time.Instant since(String since) {
-            if (since == null) {
-                return java.time.Instant.EPOCH;
-            }
-            try {
-                return java.time.Instant.parse(since);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new IllegalArgumentException(
-                        "--since takes an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z");
-            }
+        private static Instant since(Instant since) {
+            return since != null ? since : Instant.EPOCH;
         }
     }
 }
