@@ -27,6 +27,7 @@ record Options(
                     "webhooks",
                     "status",
                     "steady",
+                    "notifications",
                     "backlog",
                     "replay",
                     "startup-options");

@@ -22,7 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * dropped at the end, on failure and on Ctrl-C.
  *
  * <pre>
- * ./bench [--quick] [--phases startup,subscriptions,webhooks,status,steady,backlog,replay] [--no-docs]
+ * ./bench [--quick] [--phases startup,subscriptions,webhooks,status,steady,notifications,backlog,replay] [--no-docs]
  * </pre>
  */
 public final class SystemBench {
@@ -103,6 +103,7 @@ public final class SystemBench {
                             case "webhooks" -> phases.webhooks();
                             case "status" -> phases.statusReads();
                             case "steady" -> phases.steady();
+                            case "notifications" -> phases.notifications();
                             case "backlog" -> phases.backlog();
                             case "replay" -> phases.replay();
                             default -> throw new IllegalStateException(phase);
