@@ -48,10 +48,13 @@ final class Stack implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private Map<String, String> environment;
+    private final boolean jfr;
     private boolean closed;
 
-    Stack(Path root, String run) throws IOException {
+    /** {@code jfr}: each service records a JFR profile to {@code <logs>/<service>.jfr}. */
+    Stack(Path root, String run, boolean jfr) throws IOException {
         this.root = root;
+        this.jfr = jfr;
         this.work = Files.createDirectories(root.resolve("target/system-bench/" + run));
         this.logs = Files.createDirectories(work.resolve("logs"));
         this.databaseName = "tokenmeter_bench_" + run;
@@ -138,13 +141,21 @@ final class Stack implements AutoCloseable {
         if (running != null && running.isAlive()) {
             throw new IllegalStateException(service + " is running already");
         }
+        List<String> options = new ArrayList<>(jvmOptions);
+        if (jfr) {
+            // One file per launch: a service started again (backlog, replay) keeps the first's.
+            Path recording = logs.resolve(service + "-" + System.currentTimeMillis() + ".jfr");
+            options.add(
+                    "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                            + recording);
+        }
         ServiceProcess process =
                 ServiceProcess.launch(
                         jar,
                         new ServiceProcess.Definition(service, ports.get(service)),
                         environment,
                         logs.resolve(service + ".log"),
-                        jvmOptions);
+                        options);
         services.put(service, process);
         return process;
     }

@@ -134,6 +134,8 @@ class HarnessTests {
         assertThat(Options.parse(List.of("--phases", "backlog,notifications,steady")).phases())
                 .containsExactly("steady", "notifications", "backlog");
         assertThat(Options.DEFAULT).contains("notifications");
+        assertThat(Options.parse(List.of("--jfr")).jfr()).isTrue();
+        assertThat(Options.parse(List.of()).jfr()).isFalse();
     }
 
     @Test
