@@ -265,7 +265,7 @@ final class Notifications {
                                         (mails.arrived() + hooks.arrived()) / seconds,
                                         published,
                                         Double.isNaN(queued)
-                                                ? "not seen"
+                                                ? "within the last second"
                                                 : String.format(Locale.ROOT, "at %.1f s", queued)))
                         .baseline(
                                 naive.perSecond(),
@@ -531,7 +531,10 @@ final class Notifications {
 
     // ---------------------------------------------------------------- data
 
-    /** A 70 % crossing of the FREE limit in this month, as metering publishes it. */
+    /**
+     * A 70 % crossing of PRO's limit in this month's period, as metering publishes it for a paying
+     * user (a FREE user's crossing has no period).
+     */
     static UsageThresholdCrossed crossing(String user, Instant at) {
         Instant month =
                 LocalDate.ofInstant(at, ZoneOffset.UTC)
@@ -541,8 +544,8 @@ final class Notifications {
         return UsageThresholdCrossed.newBuilder()
                 .setUserId(user)
                 .setThresholdPercent(70)
-                .setTokensUsed(70_000)
-                .setLimit(100_000)
+                .setTokensUsed(4_200_000)
+                .setLimit(6_000_000)
                 .setPeriodStart(month)
                 .setCrossedAt(at.truncatedTo(ChronoUnit.MILLIS))
                 .build();

@@ -215,13 +215,13 @@ class HarnessTests {
     }
 
     @Test
-    void aCrossingIsSeventyPercentOfTheFreeLimitInTheMonthItHappens() {
+    void aCrossingIsSeventyPercentOfProsLimitInThePeriodOfTheMonthItHappens() {
         var crossing = Notifications.crossing("u1", Instant.parse("2026-12-17T08:30:00.123456Z"));
 
         assertThat(crossing.getUserId()).isEqualTo("u1");
         assertThat(crossing.getThresholdPercent()).isEqualTo(70);
-        assertThat(crossing.getTokensUsed()).isEqualTo(70_000);
-        assertThat(crossing.getLimit()).isEqualTo(100_000);
+        assertThat(crossing.getTokensUsed()).isEqualTo(4_200_000);
+        assertThat(crossing.getLimit()).isEqualTo(6_000_000);
         assertThat(crossing.getPeriodStart()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
         assertThat(crossing.getCrossedAt()).isEqualTo(Instant.parse("2026-12-17T08:30:00.123Z"));
     }
