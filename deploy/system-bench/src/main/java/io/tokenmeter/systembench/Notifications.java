@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -147,23 +146,11 @@ final class Notifications {
     }
 
     static byte[] contactRequest(String user) {
-        byte[] body =
-                ("{\"email\":\"" + address(user) + "\",\"locale\":\"fr\"}")
-                        .getBytes(StandardCharsets.UTF_8);
-        String head =
-                "PUT /api/notifications/contacts/"
-                        + user
-                        + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Authorization: Bearer "
-                        + Stack.METERING_TOKEN
-                        + "\r\nContent-Length: "
-                        + body.length
-                        + "\r\n\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] request = new byte[headBytes.length + body.length];
-        System.arraycopy(headBytes, 0, request, 0, headBytes.length);
-        System.arraycopy(body, 0, request, headBytes.length, body.length);
-        return request;
+        return HttpLoad.jsonRequest(
+                "PUT",
+                "/api/notifications/contacts/" + user,
+                "Authorization: Bearer " + Stack.METERING_TOKEN,
+                "{\"email\":\"" + address(user) + "\",\"locale\":\"fr\"}");
     }
 
     // ---------------------------------------------------------------- burst
