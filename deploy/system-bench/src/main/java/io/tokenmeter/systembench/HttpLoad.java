@@ -2,6 +2,7 @@ package io.tokenmeter.systembench;
 
 import io.tokenmeter.testsupport.KeepAliveHttpClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +26,28 @@ final class HttpLoad {
     }
 
     private HttpLoad() {}
+
+    /**
+     * A JSON request ready to write on a keep-alive connection: {@code method path}, one more
+     * header line ({@code "Name: value"}), the body.
+     */
+    static byte[] jsonRequest(String method, String path, String header, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        byte[] head =
+                (method
+                                + " "
+                                + path
+                                + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                + header
+                                + "\r\nContent-Length: "
+                                + body.length
+                                + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = new byte[head.length + body.length];
+        System.arraycopy(head, 0, request, 0, head.length);
+        System.arraycopy(body, 0, request, head.length, body.length);
+        return request;
+    }
 
     /**
      * Runs until every connection ran out of requests or {@code seconds} passed (0: no limit); only

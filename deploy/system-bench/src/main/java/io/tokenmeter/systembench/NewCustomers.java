@@ -2,7 +2,6 @@ package io.tokenmeter.systembench;
 
 import io.tokenmeter.localstack.StripePayloads;
 import io.tokenmeter.testsupport.StripeEvent.SignedDelivery;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -54,20 +53,7 @@ final class NewCustomers {
 
     static byte[] request(String body) {
         SignedDelivery delivery = SignedDelivery.sign(body, Stack.WEBHOOK_SECRET, Instant.now());
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String head =
-                "POST "
-                        + PATH
-                        + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Stripe-Signature: "
-                        + delivery.signatureHeader()
-                        + "\r\nContent-Length: "
-                        + bytes.length
-                        + "\r\n\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] request = new byte[headBytes.length + bytes.length];
-        System.arraycopy(headBytes, 0, request, 0, headBytes.length);
-        System.arraycopy(bytes, 0, request, headBytes.length, bytes.length);
-        return request;
+        return HttpLoad.jsonRequest(
+                "POST", PATH, "Stripe-Signature: " + delivery.signatureHeader(), body);
     }
 }

@@ -8,15 +8,16 @@ import java.util.Set;
  * What to run: {@code --quick} scales every phase's size and duration to a tenth, {@code --phases
  * a,b} runs only those (in the fixed order; docs/benchmarks.md is written only by runs of every
  * default phase), {@code --no-docs} leaves docs/benchmarks.md alone, {@code --jvm "<options>"} adds
- * JVM options to every service's (to measure one, say {@code -XX:TieredStopAtLevel=1}). The {@code
- * startup-options} phase (start-up with class data sharing, lazy initialisation, C1 only) runs only
- * when asked for.
+ * JVM options to every service's (to measure one, say {@code -XX:TieredStopAtLevel=1}), {@code
+ * --jfr} records a profile of each service process into its log folder. The {@code startup-options}
+ * phase (start-up with class data sharing, lazy initialisation, C1 only) runs only when asked for.
  */
 record Options(
         boolean quick,
         Set<String> phases,
         boolean writeDocs,
         List<String> extraJvm,
+        boolean jfr,
         List<String> arguments) {
 
     /** Every phase, in the order they run. */
@@ -27,6 +28,7 @@ record Options(
                     "webhooks",
                     "status",
                     "steady",
+                    "notifications",
                     "backlog",
                     "replay",
                     "startup-options");
@@ -37,6 +39,7 @@ record Options(
     static Options parse(List<String> args) {
         boolean quick = false;
         boolean docs = true;
+        boolean jfr = false;
         Set<String> phases = new LinkedHashSet<>(DEFAULT);
         List<String> jvm = new java.util.ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
@@ -44,6 +47,7 @@ record Options(
             switch (arg) {
                 case "--quick" -> quick = true;
                 case "--no-docs" -> docs = false;
+                case "--jfr" -> jfr = true;
                 case "--phases" -> {
                     if (i + 1 >= args.size()) {
                         throw new IllegalArgumentException("--phases needs a list: " + ALL);
@@ -65,7 +69,7 @@ record Options(
                                         + arg
                                         + "; usage: ./bench [--quick] [--phases "
                                         + String.join(",", ALL)
-                                        + "] [--no-docs] [--jvm \"<options>\"]");
+                                        + "] [--no-docs] [--jvm \"<options>\"] [--jfr]");
                     }
                 }
             }
@@ -75,7 +79,7 @@ record Options(
                     "the replay phase replays the backlog's sessions:"
                             + " add backlog to --phases");
         }
-        return new Options(quick, phases, docs, List.copyOf(jvm), List.copyOf(args));
+        return new Options(quick, phases, docs, List.copyOf(jvm), jfr, List.copyOf(args));
     }
 
     private static Set<String> phases(String list) {

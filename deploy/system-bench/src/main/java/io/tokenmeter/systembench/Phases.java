@@ -522,6 +522,12 @@ final class Phases {
         new SteadySessions(stack, lag, run, options, rows).run();
     }
 
+    // ---------------------------------------------------------------- notifications
+
+    void notifications() throws Exception {
+        new Notifications(stack, options, run, rows).run();
+    }
+
     // ---------------------------------------------------------------- backlog and replay
 
     private String backlogPrefix;

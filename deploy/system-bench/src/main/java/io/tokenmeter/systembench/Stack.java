@@ -1,7 +1,6 @@
 package io.tokenmeter.systembench;
 
 import io.tokenmeter.localstack.KafkaBroker;
-import io.tokenmeter.localstack.LocalMail;
 import io.tokenmeter.localstack.ServiceProcess;
 import io.tokenmeter.localstack.Topics;
 import io.tokenmeter.testsupport.TestJwts;
@@ -23,15 +22,18 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The system under test: the {@code kafka_2.13} broker as a child process, a fresh database on the
- * machine's PostgreSQL, the catalogue's topics, an SMTP server, and the five service jars as {@code
- * java -jar} processes with {@link ServiceProcess#JVM_OPTIONS}, each on a free port. {@link
- * #close()} stops every child and drops the database; it is safe to call twice (once from the
- * shutdown hook on Ctrl-C).
+ * machine's PostgreSQL, the catalogue's topics, an SMTP server and the grading app's webhook
+ * endpoint (both in this JVM, counting what notification-service delivers), and the five service
+ * jars as {@code java -jar} processes with {@link ServiceProcess#JVM_OPTIONS}, each on a free port.
+ * {@link #close()} stops every child and drops the database; it is safe to call twice (once from
+ * the shutdown hook on Ctrl-C).
  */
 final class Stack implements AutoCloseable {
 
     static final String WEBHOOK_SECRET = "whsec_system_bench_only";
     static final String METERING_TOKEN = "system-bench-metering-token";
+    static final String NOTIFY_WEBHOOK_SECRET =
+            "whsec_c3lzdGVtLWJlbmNoLW5vdGlmaWNhdGlvbi1ob29rcyE=";
     static final String PRICE_PRO = "price_bench_pro";
     static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
 
@@ -41,14 +43,18 @@ final class Stack implements AutoCloseable {
     final String databaseName;
     final String databaseUrl;
     private KafkaBroker broker;
-    private LocalMail mail;
+    private MailSink mail;
+    private WebhookSink hooks;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private Map<String, String> environment;
+    private final boolean jfr;
     private boolean closed;
 
-    Stack(Path root, String run) throws IOException {
+    /** {@code jfr}: each service records a JFR profile to {@code <logs>/<service>.jfr}. */
+    Stack(Path root, String run, boolean jfr) throws IOException {
         this.root = root;
+        this.jfr = jfr;
         this.work = Files.createDirectories(root.resolve("target/system-bench/" + run));
         this.logs = Files.createDirectories(work.resolve("logs"));
         this.databaseName = "tokenmeter_bench_" + run;
@@ -58,7 +64,7 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    /** Broker, database, topics and mail; no service yet. */
+    /** Broker, database, topics, mail and webhook receivers; no service yet. */
     synchronized void startInfrastructure() throws Exception {
         broker = KafkaBroker.start(work.resolve("kafka"), logs, freePort(), freePort());
         try (Connection connection =
@@ -67,7 +73,8 @@ final class Stack implements AutoCloseable {
             statement.execute("CREATE DATABASE " + databaseName);
         }
         Topics.createAll(bootstrap());
-        mail = LocalMail.start(work.resolve("mail"), freePort(), 0);
+        mail = MailSink.start(freePort());
+        hooks = WebhookSink.start(NOTIFY_WEBHOOK_SECRET);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap());
         env.put("DATABASE_URL", databaseUrl);
@@ -82,7 +89,9 @@ final class Stack implements AutoCloseable {
         env.put("AUTH_JWT_SECRET", TestJwts.SECRET);
         env.put("METERING_API_TOKEN", METERING_TOKEN);
         env.put("SMTP_HOST", "127.0.0.1");
-        env.put("SMTP_PORT", String.valueOf(mail.smtpPort()));
+        env.put("SMTP_PORT", String.valueOf(mail.port()));
+        env.put("NOTIFY_WEBHOOK_URL", hooks.url());
+        env.put("NOTIFY_WEBHOOK_SECRET", NOTIFY_WEBHOOK_SECRET);
         env.put("MAIL_FROM", "tokenmeter <notifications@tokenmeter.local>");
         env.put("PUBLIC_BASE_URL", "http://localhost:8084");
         env.put("TOKENMETER_ENV", "development");
@@ -91,6 +100,14 @@ final class Stack implements AutoCloseable {
 
     String bootstrap() {
         return broker.bootstrapServers();
+    }
+
+    MailSink mail() {
+        return mail;
+    }
+
+    WebhookSink hooks() {
+        return hooks;
     }
 
     long brokerPid() {
@@ -124,13 +141,21 @@ final class Stack implements AutoCloseable {
         if (running != null && running.isAlive()) {
             throw new IllegalStateException(service + " is running already");
         }
+        List<String> options = new ArrayList<>(jvmOptions);
+        if (jfr) {
+            // One file per launch: a service started again (backlog, replay) keeps the first's.
+            Path recording = logs.resolve(service + "-" + System.currentTimeMillis() + ".jfr");
+            options.add(
+                    "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                            + recording);
+        }
         ServiceProcess process =
                 ServiceProcess.launch(
                         jar,
                         new ServiceProcess.Definition(service, ports.get(service)),
                         environment,
                         logs.resolve(service + ".log"),
-                        jvmOptions);
+                        options);
         services.put(service, process);
         return process;
     }
@@ -204,6 +229,9 @@ final class Stack implements AutoCloseable {
                         });
         if (mail != null) {
             mail.close();
+        }
+        if (hooks != null) {
+            hooks.close();
         }
         if (broker != null) {
             broker.close();

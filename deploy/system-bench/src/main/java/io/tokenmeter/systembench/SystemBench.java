@@ -22,7 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * dropped at the end, on failure and on Ctrl-C.
  *
  * <pre>
- * ./bench [--quick] [--phases startup,subscriptions,webhooks,status,steady,backlog,replay] [--no-docs]
+ * ./bench [--quick] [--phases startup,subscriptions,webhooks,status,steady,notifications,backlog,replay] [--no-docs] [--jfr]
  * </pre>
  */
 public final class SystemBench {
@@ -48,7 +48,7 @@ public final class SystemBench {
         String loadAtStart = Machine.loadAverage();
         log("run %s: %s; load average %s", run, options.phases(), loadAtStart);
         List<Row> rows = new ArrayList<>();
-        Stack stack = new Stack(root, run);
+        Stack stack = new Stack(root, run, options.jfr());
         Thread stopper = new Thread(stack::close, "bench-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         boolean complete = false;
@@ -103,6 +103,7 @@ public final class SystemBench {
                             case "webhooks" -> phases.webhooks();
                             case "status" -> phases.statusReads();
                             case "steady" -> phases.steady();
+                            case "notifications" -> phases.notifications();
                             case "backlog" -> phases.backlog();
                             case "replay" -> phases.replay();
                             default -> throw new IllegalStateException(phase);

@@ -3,10 +3,15 @@ package io.tokenmeter.systembench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark harness's pure parts: targets, the table, the options, the docs section. */
+/**
+ * The benchmark harness's pure parts: targets, the table, the options, the docs section, the
+ * notification receivers' bookkeeping.
+ */
 class HarnessTests {
 
     @Test
@@ -122,5 +127,102 @@ class HarnessTests {
         assertThat(latencies.percentileMillis(99)).isEqualTo(1_980);
         assertThat(latencies.percentileMillis(100)).isEqualTo(2_000);
         assertThat(new Latencies().percentileMillis(99)).isNaN();
+    }
+
+    @Test
+    void theNotificationsPhaseRunsAfterSteadyAndIsPartOfAPlainRun() {
+        assertThat(Options.parse(List.of("--phases", "backlog,notifications,steady")).phases())
+                .containsExactly("steady", "notifications", "backlog");
+        assertThat(Options.DEFAULT).contains("notifications");
+        assertThat(Options.parse(List.of("--jfr")).jfr()).isTrue();
+        assertThat(Options.parse(List.of()).jfr()).isFalse();
+    }
+
+    @Test
+    void arrivalsTellWhatNeverCameWhatCameTwiceAndWhenTheLastFirstOneCame() {
+        Arrivals arrivals = new Arrivals();
+        arrivals.record("a", 10);
+        arrivals.record("b", 30);
+        arrivals.record("b", 20);
+        arrivals.record("elsewhere", 99);
+
+        Arrivals.Tally tally = arrivals.tally(List.of("a", "b", "c"));
+
+        assertThat(tally).isEqualTo(new Arrivals.Tally(3, 2, 1, 1, 20));
+        assertThat(tally.complete()).isFalse();
+        assertThat(arrivals.get("b")).isEqualTo(new Arrivals.Arrival(2, 20, 30));
+        assertThat(arrivals.tally(List.of("a")).complete()).isTrue();
+        assertThat(arrivals.tally(List.of("c")).lastNanos()).isEqualTo(Long.MIN_VALUE);
+        assertThat(Notifications.wrong(tally, arrivals.tally(List.of("a", "b", "c")))).isEqualTo(4);
+    }
+
+    @Test
+    void theWebhookReceiverChecksSignaturesAsTheStandardWebhooksSpecificationDoes() {
+        // The specification's own example.
+        byte[] key = WebhookSink.key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        String id = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+        String body = "{\"test\": 2432232314}";
+
+        assertThat(WebhookSink.sign(key, id, "1614265330", body))
+                .isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        assertThat(
+                        WebhookSink.verifies(
+                                key,
+                                id,
+                                "1614265330",
+                                body,
+                                "v1,bm90IHRoaXMgb25l v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="))
+                .isTrue();
+        assertThat(
+                        WebhookSink.verifies(
+                                WebhookSink.key(Stack.NOTIFY_WEBHOOK_SECRET),
+                                id,
+                                "1614265330",
+                                body,
+                                "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="))
+                .isFalse();
+        assertThat(
+                        WebhookSink.verifies(
+                                key,
+                                id,
+                                "1614265331",
+                                body,
+                                WebhookSink.sign(key, id, "1614265330", body)))
+                .isFalse();
+        assertThat(WebhookSink.verifies(key, id, "1614265330", body, null)).isFalse();
+    }
+
+    @Test
+    void aWebhookIsCountedUnderTheUserItsBodyNames() {
+        assertThat(
+                        WebhookSink.userId(
+                                "{\"type\":\"usage.threshold_crossed\",\"data\":{\"notification_id\":\"n1\",\"user_id\":\"bnot1_b_7\",\"threshold_percent\":70}}"))
+                .isEqualTo("bnot1_b_7");
+        assertThat(WebhookSink.userId("{\"type\":\"ping\"}")).isNull();
+    }
+
+    @Test
+    void aContactIsPutWithTheServiceTokenAndAnAddressPerUser() {
+        String request =
+                new String(Notifications.contactRequest("bnot1b_42"), StandardCharsets.UTF_8);
+
+        assertThat(request)
+                .startsWith("PUT /api/notifications/contacts/bnot1b_42 HTTP/1.1\r\n")
+                .contains("Authorization: Bearer " + Stack.METERING_TOKEN + "\r\n")
+                .endsWith("\r\n\r\n{\"email\":\"bnot1b_42@bench.test\",\"locale\":\"fr\"}");
+        int length = "{\"email\":\"bnot1b_42@bench.test\",\"locale\":\"fr\"}".length();
+        assertThat(request).contains("Content-Length: " + length + "\r\n");
+    }
+
+    @Test
+    void aCrossingIsSeventyPercentOfProsLimitInThePeriodOfTheMonthItHappens() {
+        var crossing = Notifications.crossing("u1", Instant.parse("2026-12-17T08:30:00.123456Z"));
+
+        assertThat(crossing.getUserId()).isEqualTo("u1");
+        assertThat(crossing.getThresholdPercent()).isEqualTo(70);
+        assertThat(crossing.getTokensUsed()).isEqualTo(4_200_000);
+        assertThat(crossing.getLimit()).isEqualTo(6_000_000);
+        assertThat(crossing.getPeriodStart()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(crossing.getCrossedAt()).isEqualTo(Instant.parse("2026-12-17T08:30:00.123Z"));
     }
 }

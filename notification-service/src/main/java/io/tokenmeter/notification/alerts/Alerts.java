@@ -3,7 +3,9 @@ package io.tokenmeter.notification.alerts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,12 +33,30 @@ public final class Alerts {
         this.staleAfter = staleAfter;
     }
 
-    /** Queues a notification per crossing, all in one transaction. */
+    /**
+     * Queues a notification per crossing, all in one transaction; the users' subscriptions are read
+     * and the notifications written a batch at a time, as a burst of crossings comes in batches.
+     */
     public void thresholdsCrossed(List<ThresholdCrossing> crossings) {
         transactions.inTransaction(
                 () -> {
                     Instant now = clock.instant();
-                    crossings.forEach(crossing -> crossed(crossing, now));
+                    Map<String, Subscription> known =
+                            store.subscriptions(
+                                    crossings.stream()
+                                            .map(ThresholdCrossing::userId)
+                                            .distinct()
+                                            .toList());
+                    List<Notification> notifications = new ArrayList<>();
+                    for (ThresholdCrossing crossing : crossings) {
+                        crossed(crossing, now, known).ifPresent(notifications::add);
+                    }
+                    Map<String, List<Channel>> queued = store.queueAll(notifications, now);
+                    for (Notification notification : notifications) {
+                        for (Channel channel : queued.getOrDefault(notification.id(), List.of())) {
+                            metrics.queued(notification.kind(), channel);
+                        }
+                    }
                     return null;
                 });
     }
@@ -54,15 +74,15 @@ public final class Alerts {
                 });
     }
 
-    private void crossed(ThresholdCrossing crossing, Instant now) {
+    private Optional<Notification> crossed(
+            ThresholdCrossing crossing, Instant now, Map<String, Subscription> known) {
         Kind kind = Kind.threshold(crossing.percent());
         if (isStale(crossing.crossedAt(), now)) {
             metrics.stale(kind);
-            return;
+            return Optional.empty();
         }
         Subscription subscription =
-                store.subscription(crossing.userId())
-                        .orElseGet(() -> Subscription.free(crossing.userId()));
+                known.getOrDefault(crossing.userId(), Subscription.free(crossing.userId()));
         boolean paid = crossing.periodStart() != null;
         Instant renewsAt =
                 paid
@@ -86,7 +106,7 @@ public final class Alerts {
                         + (paid ? crossing.periodStart().toEpochMilli() : "lifetime")
                         + ":"
                         + crossing.percent();
-        queue(Notification.of(kind, alert, causeKey), now);
+        return Optional.of(Notification.of(kind, alert, causeKey));
     }
 
     /**

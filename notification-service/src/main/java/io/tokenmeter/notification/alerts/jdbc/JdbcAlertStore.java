@@ -9,7 +9,12 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -37,6 +42,25 @@ public class JdbcAlertStore implements AlertStore {
                 .param(userId)
                 .query(JdbcAlertStore::subscription)
                 .optional();
+    }
+
+    @Override
+    public Map<String, Subscription> subscriptions(Collection<String> userIds) {
+        Map<String, Subscription> known = new HashMap<>();
+        if (userIds.isEmpty()) {
+            return known;
+        }
+        jdbc.sql(
+                        """
+                        SELECT user_id, tier, status, payment_failed, period_start, period_end,
+                               updated_at, last_stripe_event_created, version, stripe_customer_id
+                        FROM subscription_states WHERE user_id = ANY (?)
+                        """)
+                .param(userIds.toArray(String[]::new))
+                .query(JdbcAlertStore::subscription)
+                .list()
+                .forEach(state -> known.put(state.userId(), state));
+        return known;
     }
 
     @Override
@@ -96,6 +120,64 @@ public class JdbcAlertStore implements AlertStore {
                 queued.add(channel);
             }
         }
+        return queued;
+    }
+
+    /**
+     * One statement for the whole list: every notification on every channel, in the list's order
+     * and then the channels' (the outbox's {@code seq} keeps each user's order), skipping those
+     * queued already; {@code RETURNING} names the rows it wrote.
+     */
+    @Override
+    public Map<String, List<Channel>> queueAll(List<Notification> notifications, Instant queuedAt) {
+        Map<String, List<Channel>> queued = new LinkedHashMap<>();
+        if (notifications.isEmpty()) {
+            return queued;
+        }
+        int size = notifications.size();
+        String[] ids = new String[size];
+        String[] users = new String[size];
+        String[] kinds = new String[size];
+        String[] cause = new String[size];
+        String[] occurred = new String[size];
+        for (int i = 0; i < size; i++) {
+            Notification notification = notifications.get(i);
+            ids[i] = notification.id();
+            users[i] = notification.userId();
+            kinds[i] = notification.kind().name();
+            cause[i] = causes.write(notification.cause());
+            occurred[i] = notification.cause().occurredAt().toString();
+        }
+        String[] channels =
+                Arrays.stream(Channel.values()).map(Channel::name).toArray(String[]::new);
+        jdbc.sql(
+                        """
+                        INSERT INTO deliveries (notification_id, channel, user_id, kind, cause,
+                            occurred_at, queued_at, next_attempt_at)
+                        SELECT n.id, c.channel, n.user_id, n.kind, n.cause::jsonb,
+                               n.occurred_at::timestamptz, ?, ?
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                                 WITH ORDINALITY AS n (id, user_id, kind, cause, occurred_at, ord)
+                        CROSS JOIN unnest(?::text[]) WITH ORDINALITY AS c (channel, ord)
+                        ORDER BY n.ord, c.ord
+                        ON CONFLICT ON CONSTRAINT deliveries_once_per_cause DO NOTHING
+                        RETURNING notification_id, channel
+                        """)
+                .params(
+                        timestamp(queuedAt),
+                        timestamp(queuedAt),
+                        ids,
+                        users,
+                        kinds,
+                        cause,
+                        occurred,
+                        channels)
+                .query((row, index) -> Map.entry(row.getString(1), row.getString(2)))
+                .list()
+                .forEach(
+                        written ->
+                                queued.computeIfAbsent(written.getKey(), id -> new ArrayList<>(2))
+                                        .add(Channel.valueOf(written.getValue())));
         return queued;
     }
 
