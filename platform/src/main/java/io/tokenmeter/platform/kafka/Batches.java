@@ -2,6 +2,7 @@ package io.tokenmeter.platform.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +35,15 @@ public final class Batches {
             List<ConsumerRecord<String, Object>> records,
             Class<V> type,
             Function<V, T> mapping,
+            Consumer<List<T>> apply) {
+        apply(records, type, (record, value) -> mapping.apply(value), apply);
+    }
+
+    /** As {@link #apply(List, Class, Function, Consumer)}, the mapping also seeing the record. */
+    public static <V, T> void apply(
+            List<ConsumerRecord<String, Object>> records,
+            Class<V> type,
+            BiFunction<ConsumerRecord<String, Object>, V, T> mapping,
             Consumer<List<T>> apply) {
         List<T> mapped = new ArrayList<>(records.size());
         List<Integer> indexes = new ArrayList<>(records.size());
@@ -85,7 +95,7 @@ public final class Batches {
     private static <V, T> void map(
             List<ConsumerRecord<String, Object>> records,
             Class<V> type,
-            Function<V, T> mapping,
+            BiFunction<ConsumerRecord<String, Object>, V, T> mapping,
             List<T> mapped,
             List<Integer> indexes) {
         for (int index = 0; index < records.size(); index++) {
@@ -94,7 +104,7 @@ public final class Batches {
                 continue;
             }
             try {
-                mapped.add(mapping.apply(ConsumedRecords.value(record, type)));
+                mapped.add(mapping.apply(record, ConsumedRecords.value(record, type)));
                 indexes.add(index);
             } catch (DeserializationException undecodable) {
                 throw new FailedAt(

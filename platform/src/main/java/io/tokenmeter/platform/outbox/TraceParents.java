@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  */
 public class TraceParents {
 
-    static final String HEADER = "traceparent";
+    /** The W3C header, on records as on HTTP requests. */
+    public static final String HEADER = "traceparent";
 
     private final Tracer tracer;
     private final Propagator propagator;

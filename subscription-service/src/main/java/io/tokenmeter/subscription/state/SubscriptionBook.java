@@ -70,7 +70,9 @@ public final class SubscriptionBook {
             joined = facts.claimParked(userId, fact.subscriptionId(), fact.customerId());
         }
         UserSubscription before =
-                subscriptions.find(userId).orElseGet(() -> UserSubscription.unknown(userId));
+                subscriptions
+                        .findForChange(userId)
+                        .orElseGet(() -> UserSubscription.unknown(userId));
         UserSubscription after =
                 newIdentity && joined == 0 && before.precedes(fact.key())
                         ? SubscriptionLifecycle.apply(before, fact, prices)

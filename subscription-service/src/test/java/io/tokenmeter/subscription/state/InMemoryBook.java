@@ -46,6 +46,11 @@ public final class InMemoryBook {
                             }
 
                             @Override
+                            public Optional<UserSubscription> findForChange(String userId) {
+                                return find(userId);
+                            }
+
+                            @Override
                             public long save(UserSubscription state, Instant updatedAt) {
                                 states.put(state.userId(), state);
                                 return versions.merge(state.userId(), 1L, Long::sum);

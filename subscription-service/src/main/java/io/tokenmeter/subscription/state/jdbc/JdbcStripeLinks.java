@@ -23,43 +23,43 @@ class JdbcStripeLinks implements StripeLinks {
 
     @Override
     public Optional<String> userOf(String subscriptionId, String customerId) {
-        lock(subscriptionId, customerId);
-        return userOf(subscriptionId).or(() -> userOf(customerId));
-    }
-
-    @Override
-    public void link(String userId, String subscriptionId, String customerId) {
-        lock(subscriptionId, customerId);
-        Stream.of(subscriptionId, customerId)
-                .filter(Objects::nonNull)
-                .forEach(
-                        id ->
-                                jdbc.sql(
-                                                "INSERT INTO stripe_link (stripe_id, user_id)"
-                                                        + " VALUES (?, ?) ON CONFLICT DO NOTHING")
-                                        .params(id, userId)
-                                        .update());
-    }
-
-    private Optional<String> userOf(String stripeId) {
-        if (stripeId == null) {
-            return Optional.empty();
-        }
-        return jdbc.sql("SELECT user_id FROM stripe_link WHERE stripe_id = ?")
-                .param(stripeId)
+        String[] ids = ids(subscriptionId, customerId);
+        lock(ids);
+        // The subscription's link first: a customer may later subscribe for another user.
+        return jdbc.sql(
+                        "SELECT user_id FROM stripe_link WHERE stripe_id = ANY(?)"
+                                + " ORDER BY stripe_id IS DISTINCT FROM ? LIMIT 1")
+                .params(ids, subscriptionId)
                 .query(String.class)
                 .optional();
     }
 
-    private void lock(String... stripeIds) {
-        Stream.of(stripeIds)
+    @Override
+    public void link(String userId, String subscriptionId, String customerId) {
+        String[] ids = ids(subscriptionId, customerId);
+        lock(ids);
+        jdbc.sql(
+                        "INSERT INTO stripe_link (stripe_id, user_id)"
+                                + " SELECT id, ? FROM unnest(?::text[]) AS id ON CONFLICT DO NOTHING")
+                .params(userId, ids)
+                .update();
+    }
+
+    /** One statement for all the ids, in a fixed order so that two transactions never cross. */
+    private void lock(String[] ids) {
+        // PostgreSQL evaluates a volatile select list after the sort.
+        jdbc.sql(
+                        "SELECT pg_advisory_xact_lock(hashtextextended(id, 0))"
+                                + " FROM unnest(?::text[]) AS id ORDER BY id")
+                .param(ids)
+                .query((rs, row) -> 1)
+                .list();
+    }
+
+    private static String[] ids(String subscriptionId, String customerId) {
+        return Stream.of(subscriptionId, customerId)
                 .filter(Objects::nonNull)
-                .sorted()
-                .forEach(
-                        id ->
-                                jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
-                                        .param(id)
-                                        .query((rs, row) -> 1)
-                                        .list());
+                .distinct()
+                .toArray(String[]::new);
     }
 }

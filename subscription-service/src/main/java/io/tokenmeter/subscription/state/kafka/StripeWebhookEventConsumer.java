@@ -1,14 +1,26 @@
 package io.tokenmeter.subscription.state.kafka;
 
 import io.tokenmeter.events.StripeWebhookEvent;
+import io.tokenmeter.platform.kafka.Batches;
+import io.tokenmeter.platform.outbox.TraceParents;
+import io.tokenmeter.subscription.state.StripeFact;
 import io.tokenmeter.subscription.state.SubscriptionBook;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Consumes {@code stripe.webhook-events.v1}: each event is parsed and recorded in one database
- * transaction. Failures go to the container's error handler (retries, then the DLT). Test-mode
+ * Consumes {@code stripe.webhook-events.v1} a polled batch at a time: the batch's events are
+ * parsed, then recorded in order in one database transaction, so a burst of new customers costs a
+ * commit per batch rather than per event. A record that cannot be read, or that fails alone when
+ * the batch is retried record by record ({@link Batches}), goes to the error handler (retries, then
+ * the DLT) without the others. Each event is recorded in its own record's trace (a batch listener
+ * has no observation per record), so the state it changes is published in that trace. Test-mode
  * events are skipped unless allowed ({@link TestModeEvents}).
  */
 @Component
@@ -18,20 +30,50 @@ class StripeWebhookEventConsumer {
     private final SubscriptionBook book;
     private final TransactionOperations transactions;
     private final TestModeEvents testMode;
+    private final TraceParents traces;
 
     StripeWebhookEventConsumer(
-            SubscriptionBook book, TransactionOperations transactions, TestModeEvents testMode) {
+            SubscriptionBook book,
+            TransactionOperations transactions,
+            TestModeEvents testMode,
+            TraceParents traces) {
         this.book = book;
         this.transactions = transactions;
         this.testMode = testMode;
+        this.traces = traces;
     }
 
-    @KafkaListener(topics = "#{T(io.tokenmeter.schemas.Topics).STRIPE_WEBHOOK_EVENTS.name()}")
-    void on(StripeWebhookEvent event) {
-        if (testMode.refuses(event)) {
-            return;
-        }
-        parser.parse(event)
-                .ifPresent(fact -> transactions.executeWithoutResult(status -> book.record(fact)));
+    /** An event's fact (none when it changes nothing) and the trace it was sent in. */
+    private record Traced(Optional<StripeFact> fact, String traceParent) {}
+
+    @KafkaListener(
+            topics = "#{T(io.tokenmeter.schemas.Topics).STRIPE_WEBHOOK_EVENTS.name()}",
+            batch = "true")
+    void on(List<ConsumerRecord<String, Object>> records) {
+        Batches.apply(records, StripeWebhookEvent.class, this::fact, this::record);
+    }
+
+    private Traced fact(ConsumerRecord<String, Object> record, StripeWebhookEvent event) {
+        Header trace = record.headers().lastHeader(TraceParents.HEADER);
+        return new Traced(
+                testMode.refuses(event) ? Optional.empty() : parser.parse(event),
+                trace == null ? null : new String(trace.value(), StandardCharsets.US_ASCII));
+    }
+
+    private void record(List<Traced> events) {
+        transactions.executeWithoutResult(status -> events.forEach(this::recordInItsTrace));
+    }
+
+    private void recordInItsTrace(Traced event) {
+        event.fact()
+                .ifPresent(
+                        fact ->
+                                traces.continuing(
+                                        event.traceParent(),
+                                        "stripe-event",
+                                        () -> {
+                                            book.record(fact);
+                                            return null;
+                                        }));
     }
 }
