@@ -56,13 +56,19 @@ public abstract class ServiceConventionsTests {
         ServicePorts.assertOnlyHealthWithoutDetailsOnTheServicePort(port, managementPort);
     }
 
+    /**
+     * Requests are timed, without an "active" long-task timer per observation (platform's
+     * defaults).
+     */
     @Test
     void exposesPrometheusMetricsTaggedWithTheApplication() {
+        assertThat(new TestHttp(port).get("/v3/api-docs").statusCode()).isEqualTo(200);
         String metrics = new TestHttp(managementPort).get("/actuator/prometheus").body();
 
         assertThat(metrics)
                 .contains("application=\"" + applicationName + "\"")
-                .contains("jvm_memory_used_bytes");
+                .contains("jvm_memory_used_bytes")
+                .doesNotContain("_active_seconds");
     }
 
     @Test
