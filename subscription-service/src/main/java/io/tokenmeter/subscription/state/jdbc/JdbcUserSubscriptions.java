@@ -47,15 +47,16 @@ class JdbcUserSubscriptions implements UserSubscriptions {
 
     @Override
     public Optional<UserSubscription> find(String userId) {
-        return jdbc.sql("SELECT * FROM user_subscription WHERE user_id = ?")
-                .param(userId)
-                .query(JdbcUserSubscriptions::state)
-                .optional();
+        return select(userId, "");
     }
 
     @Override
     public Optional<UserSubscription> findForChange(String userId) {
-        return jdbc.sql("SELECT * FROM user_subscription WHERE user_id = ? FOR UPDATE")
+        return select(userId, " FOR UPDATE");
+    }
+
+    private Optional<UserSubscription> select(String userId, String lock) {
+        return jdbc.sql("SELECT * FROM user_subscription WHERE user_id = ?" + lock)
                 .param(userId)
                 .query(JdbcUserSubscriptions::state)
                 .optional();
