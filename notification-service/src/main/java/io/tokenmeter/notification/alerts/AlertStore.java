@@ -3,7 +3,6 @@ package io.tokenmeter.notification.alerts;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,25 +24,9 @@ public interface AlertStore {
     void saveSubscription(Subscription state);
 
     /**
-     * Queues the notification on every channel, unless it is already queued (same id): returns the
-     * channels it was newly queued on.
+     * Queues each notification on every channel, in their order, unless it is queued already (same
+     * id): per notification id, the channels it was newly queued on; a notification queued already,
+     * or twice in the list, is newly queued at most once.
      */
-    List<Channel> queue(Notification notification, Instant queuedAt);
-
-    /**
-     * {@link #queue} for each notification, in their order (a store may write them at once): per
-     * notification id, the channels it was newly queued on; a notification queued already, or twice
-     * in the list, is newly queued at most once.
-     */
-    default Map<String, List<Channel>> queueAll(
-            List<Notification> notifications, Instant queuedAt) {
-        Map<String, List<Channel>> queued = new LinkedHashMap<>();
-        for (Notification notification : notifications) {
-            List<Channel> channels = queue(notification, queuedAt);
-            if (!channels.isEmpty()) {
-                queued.put(notification.id(), channels);
-            }
-        }
-        return queued;
-    }
+    Map<String, List<Channel>> queueAll(List<Notification> notifications, Instant queuedAt);
 }

@@ -51,12 +51,7 @@ public final class Alerts {
                     for (ThresholdCrossing crossing : crossings) {
                         crossed(crossing, now, known).ifPresent(notifications::add);
                     }
-                    Map<String, List<Channel>> queued = store.queueAll(notifications, now);
-                    for (Notification notification : notifications) {
-                        for (Channel channel : queued.getOrDefault(notification.id(), List.of())) {
-                            metrics.queued(notification.kind(), channel);
-                        }
-                    }
+                    queue(notifications, now);
                     return null;
                 });
     }
@@ -147,13 +142,18 @@ public final class Alerts {
                             state.status(),
                             state.periodEnd(),
                             state.updatedAt());
-            queue(Notification.of(kind, alert, state.userId() + ":" + state.stateKey()), now);
+            queue(
+                    List.of(Notification.of(kind, alert, state.userId() + ":" + state.stateKey())),
+                    now);
         }
     }
 
-    private void queue(Notification notification, Instant now) {
-        for (Channel channel : store.queue(notification, now)) {
-            metrics.queued(notification.kind(), channel);
+    private void queue(List<Notification> notifications, Instant now) {
+        Map<String, List<Channel>> queued = store.queueAll(notifications, now);
+        for (Notification notification : notifications) {
+            for (Channel channel : queued.getOrDefault(notification.id(), List.of())) {
+                metrics.queued(notification.kind(), channel);
+            }
         }
     }
 

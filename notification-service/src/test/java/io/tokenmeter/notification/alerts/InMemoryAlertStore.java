@@ -26,10 +26,14 @@ final class InMemoryAlertStore implements AlertStore, Transactions, AlertMetrics
     }
 
     @Override
-    public List<Channel> queue(Notification notification, Instant queuedAt) {
-        return queued.putIfAbsent(notification.id(), notification) == null
-                ? List.of(Channel.values())
-                : List.of();
+    public Map<String, List<Channel>> queueAll(List<Notification> notifications, Instant queuedAt) {
+        Map<String, List<Channel>> newlyQueued = new LinkedHashMap<>();
+        for (Notification notification : notifications) {
+            if (queued.putIfAbsent(notification.id(), notification) == null) {
+                newlyQueued.put(notification.id(), List.of(Channel.values()));
+            }
+        }
+        return newlyQueued;
     }
 
     @Override

@@ -93,36 +93,6 @@ public class JdbcAlertStore implements AlertStore {
                 .update();
     }
 
-    @Override
-    public List<Channel> queue(Notification notification, Instant queuedAt) {
-        String cause = causes.write(notification.cause());
-        List<Channel> queued = new ArrayList<>(2);
-        for (Channel channel : Channel.values()) {
-            int inserted =
-                    jdbc.sql(
-                                    """
-                                    INSERT INTO deliveries (notification_id, channel, user_id, kind,
-                                        cause, occurred_at, queued_at, next_attempt_at)
-                                    VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
-                                    ON CONFLICT ON CONSTRAINT deliveries_once_per_cause DO NOTHING
-                                    """)
-                            .params(
-                                    notification.id(),
-                                    channel.name(),
-                                    notification.userId(),
-                                    notification.kind().name(),
-                                    cause,
-                                    timestamp(notification.cause().occurredAt()),
-                                    timestamp(queuedAt),
-                                    timestamp(queuedAt))
-                            .update();
-            if (inserted == 1) {
-                queued.add(channel);
-            }
-        }
-        return queued;
-    }
-
     /**
      * One statement for the whole list: every notification on every channel, in the list's order
      * and then the channels' (the outbox's {@code seq} keeps each user's order), skipping those

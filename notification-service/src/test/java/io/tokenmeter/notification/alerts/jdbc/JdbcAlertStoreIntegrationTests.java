@@ -35,7 +35,7 @@ class JdbcAlertStoreIntegrationTests {
         Notification seventy = notification(user, 70, "a");
         Notification ninety = notification(user, 90, "b");
         Notification theirs = notification(other, 70, "c");
-        store.queue(seventy, now);
+        store.queueAll(List.of(seventy), now);
 
         Map<String, List<Channel>> queued =
                 store.queueAll(List.of(seventy, ninety, theirs, ninety), now);
