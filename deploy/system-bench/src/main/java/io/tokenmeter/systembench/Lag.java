@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -15,7 +16,9 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * Consumer lag of the services' groups, read with an AdminClient: per group, the committed offset
@@ -41,15 +44,14 @@ final class Lag {
     /** Lag per group and partition. */
     Map<String, Map<TopicPartition, Long>> read() throws Exception {
         Map<String, Map<TopicPartition, Long>> lags = new LinkedHashMap<>();
-        Map<String, ConsumerGroupDescription> descriptions =
-                admin.describeConsumerGroups(GROUPS).all().get(10, TimeUnit.SECONDS);
+        var descriptions = admin.describeConsumerGroups(GROUPS).describedGroups();
         for (String group : GROUPS) {
             Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group)
-                            .partitionsToOffsetAndMetadata()
-                            .get(10, TimeUnit.SECONDS);
+                    ifGroupExists(
+                            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
+                            Map.of());
             Set<TopicPartition> partitions = new HashSet<>(committed.keySet());
-            ConsumerGroupDescription description = descriptions.get(group);
+            ConsumerGroupDescription description = ifGroupExists(descriptions.get(group), null);
             if (description != null) {
                 for (MemberDescription member : description.members()) {
                     partitions.addAll(member.assignment().topicPartitions());
@@ -75,6 +77,59 @@ final class Lag {
             lags.put(group, lag);
         }
         return lags;
+    }
+
+    /**
+     * How far {@code group} is behind on every partition of {@code topic}, whether or not it has
+     * committed on them or is assigned them yet: a service that was just started and never consumed
+     * the topic has all of it ahead of it.
+     */
+    long behind(String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .forEach(
+                        info -> {
+                            TopicPartition partition = new TopicPartition(topic, info.partition());
+                            latest.put(partition, OffsetSpec.latest());
+                            earliest.put(partition, OffsetSpec.earliest());
+                        });
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                ifGroupExists(
+                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
+                        Map.of());
+        var ends =
+                admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                        .all()
+                        .get(10, TimeUnit.SECONDS);
+        var starts = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
+        long behind = 0;
+        for (TopicPartition partition : latest.keySet()) {
+            OffsetAndMetadata at = committed.get(partition);
+            long from = at == null ? starts.get(partition).offset() : at.offset();
+            behind += Math.max(0, ends.get(partition).offset() - from);
+        }
+        return behind;
+    }
+
+    /**
+     * The answer, or {@code absent} when the group does not exist yet: a service that has not
+     * joined its group by the time a phase starts has consumed nothing (a run of later phases
+     * alone, on a fresh stack).
+     */
+    private static <T> T ifGroupExists(KafkaFuture<T> answer, T absent) throws Exception {
+        try {
+            return answer.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return absent;
+            }
+            throw e;
+        }
     }
 
     /** Total lag of one group on one topic (all topics when {@code topic} is null). */

@@ -199,6 +199,15 @@ final class Stack implements AutoCloseable {
     }
 
     /** The running services' process ids. */
+    /** The services' and the broker's process ids, by name. */
+    synchronized Map<String, Long> processes() {
+        Map<String, Long> pids = pids();
+        if (broker != null) {
+            pids.put("broker", broker.pid());
+        }
+        return pids;
+    }
+
     synchronized Map<String, Long> pids() {
         Map<String, Long> pids = new LinkedHashMap<>();
         services.forEach((name, process) -> pids.put(name, process.pid()));

@@ -98,6 +98,7 @@ public final class SystemBench {
                         log(
                                 "%s: every group caught up (waited %.1f s); load average %s",
                                 phase, waited.toMillis() / 1e3, Machine.loadAverage());
+                        CpuTime before = CpuTime.sample(stack.processes());
                         switch (phase) {
                             case "subscriptions" -> phases.subscriptionBurst();
                             case "webhooks" -> phases.webhooks();
@@ -108,6 +109,7 @@ public final class SystemBench {
                             case "replay" -> phases.replay();
                             default -> throw new IllegalStateException(phase);
                         }
+                        rows.add(cpuRow(phase, before, CpuTime.sample(stack.processes())));
                     } catch (Exception e) {
                         log("%s failed: %s", phase, e);
                         rows.add(Row.failed(phase, "—", "failed: " + e.getMessage()));
@@ -182,6 +184,23 @@ public final class SystemBench {
                 + "\n- command: `"
                 + command
                 + "`";
+    }
+
+    /**
+     * What the phase cost each process, in cores of this machine: which part its figures waited
+     * for, and whether the machine was the limit (no target: a diagnostic).
+     */
+    private static Row cpuRow(String phase, CpuTime before, CpuTime after) {
+        return Row.of(
+                        "cpu",
+                        phase
+                                + ": cores used by the system (of "
+                                + Runtime.getRuntime().availableProcessors()
+                                + ")",
+                        after.coresOfSystemSince(before),
+                        "cores",
+                        null)
+                .note(after.coresSince(before));
     }
 
     static void log(String format, Object... args) {

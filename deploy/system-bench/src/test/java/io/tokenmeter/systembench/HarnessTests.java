@@ -225,4 +225,39 @@ class HarnessTests {
         assertThat(crossing.getPeriodStart()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
         assertThat(crossing.getCrossedAt()).isEqualTo(Instant.parse("2026-12-17T08:30:00.123Z"));
     }
+
+    @Test
+    void aProcessCpuTimeIsItsUserPlusSystemTicksEvenWithSpacesInItsName() {
+        // Fields 14 and 15 of /proc/<pid>/stat; the name in parentheses may hold spaces and ')'.
+        String stat =
+                "4242 (java (C2) x) S 1 4242 4242 0 -1 4194560 81093 0 12 0 1234 567 0 0 20 0 61 0"
+                        + " 1988 3087736832 128013 18446744073709551615 1 1 0 0 0 0 0 4096 16796879";
+
+        assertThat(CpuTime.ticks(stat)).isEqualTo(1234 + 567);
+    }
+
+    @Test
+    void theMachineIsBusyExceptWhenIdleOrWaitingForDisk() {
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        long[] ticks = CpuTime.machineTicks("cpu  100 20 30 400 50 6 7 8 9 10");
+
+        assertThat(ticks[0]).isEqualTo(100 + 20 + 30 + 6 + 7 + 8);
+        assertThat(ticks[1]).isEqualTo(100 + 20 + 30 + 400 + 50 + 6 + 7 + 8);
+    }
+
+    @Test
+    void coresUsedAreTicksPerSecondOfWallTimeLargestFirst() {
+        CpuTime before =
+                new CpuTime(
+                        0, new java.util.LinkedHashMap<>(java.util.Map.of("a", 0L, "b", 0L)), 0, 0);
+        CpuTime after =
+                new CpuTime(
+                        2_000_000_000L,
+                        new java.util.LinkedHashMap<>(java.util.Map.of("a", 50L, "b", 150L)),
+                        0,
+                        0);
+
+        assertThat(after.coresOfSystemSince(before)).isEqualTo(1.0);
+        assertThat(after.coresSince(before)).startsWith("b 0.75, a 0.25; machine");
+    }
 }
