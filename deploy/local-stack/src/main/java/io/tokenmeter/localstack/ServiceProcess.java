@@ -77,10 +77,21 @@ public final class ServiceProcess implements AutoCloseable {
      * JAVA_TOOL_OPTIONS} ({@code DeploymentManifestsTests} fails when those drift from this). A
      * fixed heap rather than a share of the machine's memory: the same JVM in a 512 MiB pod and on
      * a 24 GB laptop, and the serial collector, which is what the JVM picks in such a pod anyway
-     * and which costs one core no extra threads.
+     * and which costs one core no extra threads. {@code jdk.nio.maxCachedBufferSize}: the JDK
+     * keeps, per thread, a native copy buffer as large as the largest socket read or write it
+     * served (a Kafka fetch response, a producer batch) and never frees it; above 256 KiB they are
+     * now freed after use.
      */
     public static final String JVM_OPTIONS_TEXT =
-            "-Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
+            "-Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+                    + " -Djdk.nio.maxCachedBufferSize=262144";
+
+    /**
+     * What a service's JVM needs beside its heap, measured with native memory tracking at the end
+     * of {@code ./bench}'s load (class metadata, code, threads, buffers: 120–260 MB) plus the C
+     * allocator's own overhead; a pod's memory limit must hold both, or it is killed under load.
+     */
+    public static final long NON_HEAP_MIB = 320;
 
     /** {@link #JVM_OPTIONS_TEXT} as command-line arguments. */
     public static final List<String> JVM_OPTIONS = List.of(JVM_OPTIONS_TEXT.split(" "));

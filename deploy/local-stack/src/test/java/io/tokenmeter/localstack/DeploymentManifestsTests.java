@@ -178,6 +178,26 @@ class DeploymentManifestsTests {
                 .contains("ENV JAVA_TOOL_OPTIONS=\"" + ServiceProcess.JVM_OPTIONS_TEXT + "\"\n");
     }
 
+    /**
+     * A pod is killed when its process outgrows the memory limit: the limit holds the heap the JVM
+     * options allow and what the JVM needs beside it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void thePodsMemoryLimitHoldsTheHeapAndTheRestOfTheJvm(ServiceProcess.Definition service) {
+        java.util.regex.Matcher heap =
+                java.util.regex.Pattern.compile("-Xmx(\\d+)m")
+                        .matcher(ServiceProcess.JVM_OPTIONS_TEXT);
+        assertThat(heap.find()).as("-Xmx in megabytes").isTrue();
+        String limit =
+                String.valueOf(at(k8sContainer(service.name()), "resources", "limits", "memory"));
+        assertThat(limit).endsWith("Mi");
+
+        assertThat(Long.parseLong(limit.replace("Mi", "")))
+                .isGreaterThanOrEqualTo(
+                        Long.parseLong(heap.group(1)) + ServiceProcess.NON_HEAP_MIB);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("services")
     void probesUseTheActuatorHealthGroups(ServiceProcess.Definition service) {
