@@ -193,9 +193,23 @@ class DeploymentManifestsTests {
                 String.valueOf(at(k8sContainer(service.name()), "resources", "limits", "memory"));
         assertThat(limit).endsWith("Mi");
 
+        String composeLimit =
+                String.valueOf(
+                        at(
+                                composeService(service.name()),
+                                "deploy",
+                                "resources",
+                                "limits",
+                                "memory"));
+        assertThat(composeLimit).endsWith("m");
+        long needed = Long.parseLong(heap.group(1)) + ServiceProcess.NON_HEAP_MIB;
+
         assertThat(Long.parseLong(limit.replace("Mi", "")))
-                .isGreaterThanOrEqualTo(
-                        Long.parseLong(heap.group(1)) + ServiceProcess.NON_HEAP_MIB);
+                .as("k8s")
+                .isGreaterThanOrEqualTo(needed);
+        assertThat(Long.parseLong(composeLimit.replace("m", "")))
+                .as("compose")
+                .isGreaterThanOrEqualTo(needed);
     }
 
     @ParameterizedTest(name = "{0}")
