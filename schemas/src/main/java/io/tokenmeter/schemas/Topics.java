@@ -7,7 +7,9 @@ import io.tokenmeter.events.SubscriptionState;
 import io.tokenmeter.events.UsageState;
 import io.tokenmeter.events.UsageThresholdCrossed;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -92,12 +94,20 @@ public final class Topics {
         return ALL;
     }
 
+    /** Each topic and its dead-letter topic by name: looked up for every record consumed. */
+    private static final Map<String, Topic<?>> BY_NAME = byName(ALL);
+
+    private static Map<String, Topic<?>> byName(List<Topic<?>> topics) {
+        Map<String, Topic<?>> byName = new HashMap<>();
+        for (Topic<?> topic : topics) {
+            byName.put(topic.name(), topic);
+            byName.put(topic.name() + Topic.DEAD_LETTER_SUFFIX, topic);
+        }
+        return Map.copyOf(byName);
+    }
+
     /** The catalogue entry of a topic or of its dead-letter topic. */
     public static Optional<Topic<?>> byName(String name) {
-        String source =
-                name.endsWith(Topic.DEAD_LETTER_SUFFIX)
-                        ? name.substring(0, name.length() - Topic.DEAD_LETTER_SUFFIX.length())
-                        : name;
-        return ALL.stream().filter(topic -> topic.name().equals(source)).findFirst();
+        return Optional.ofNullable(BY_NAME.get(name));
     }
 }
