@@ -108,8 +108,6 @@ public final class UsageMeter {
         }
         Instant now = clock.instant();
         List<BucketTotal> totals = counted.isEmpty() ? List.of() : store.addToTotals(counted);
-        Runnable report =
-                counted.isEmpty() ? CountedSessions.NOTHING : countedSessions.counted(counted, now);
         Set<String> users = new LinkedHashSet<>();
         announced.forEach(session -> users.add(session.userId()));
         // Read before the thresholds: it carries each user's plan, which decides
@@ -130,6 +128,11 @@ public final class UsageMeter {
                 List.copyOf(usage.values()),
                 crossings,
                 now);
+        // Last before the commit: settling locks the batch's reserving users until it, and every
+        // reservation of theirs waits that long (pricing and encoding the batch's records, above,
+        // take most of a batch's time).
+        Runnable report =
+                counted.isEmpty() ? CountedSessions.NOTHING : countedSessions.counted(counted, now);
         return new MeteredAndReport(new Metered(received, counted.size()), report);
     }
 

@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,6 +177,45 @@ class ReservationsOnPostgresTests {
         assertThat(settled(registry) - settledBefore).isEqualTo(1.0);
         assertThat(overrun(registry).count() - overrunsBefore).isEqualTo(1);
         assertThat(overrun(registry).totalAmount() - overrunTokensBefore).isEqualTo(5_000.0);
+    }
+
+    /**
+     * Settling locks the batch's reserving users until the metering transaction commits: it comes
+     * last, so that a reservation of theirs does not also wait while the batch prices and encodes
+     * its records.
+     */
+    @Test
+    void aReservationOfABatchsUserIsDecidedWhileTheBatchAnnouncesItsRecords() throws Exception {
+        reserve("a", 20_000, 900);
+        CountDownLatch announcing = new CountDownLatch(1);
+        CountDownLatch reserved = new CountDownLatch(1);
+        UsageMeter slowToAnnounce =
+                postgres.meter(
+                        (costs, usage, crossings, at) -> {
+                            announcing.countDown();
+                            try {
+                                reserved.await(5, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        new ReservationSettlement(postgres.store, new Logged(happened)));
+        CompletableFuture<UsageMeter.Metered> metering =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                slowToAnnounce.meter(
+                                        List.of(postgres.session(user + "-a", user, 25_000))));
+        assertThat(announcing.await(5, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Admission> second =
+                CompletableFuture.supplyAsync(() -> reserve("b", 1_000, 900));
+        Admission admission = second.get(3, TimeUnit.SECONDS);
+        reserved.countDown();
+        metering.get(5, TimeUnit.SECONDS);
+
+        assertThat(admission).isInstanceOf(Admission.Granted.class);
+        assertThat(reservations.quotaOf(user).used()).isEqualTo(25_000);
+        assertThat(reservations.quotaOf(user).held()).isEqualTo(1_000);
     }
 
     static double settled(SimpleMeterRegistry registry) {
