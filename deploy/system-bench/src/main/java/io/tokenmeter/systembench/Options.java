@@ -29,6 +29,7 @@ record Options(
                     "status",
                     "steady",
                     "notifications",
+                    "reservations",
                     "backlog",
                     "replay",
                     "startup-options");

@@ -528,6 +528,12 @@ final class Phases {
         new Notifications(stack, options, run, rows).run();
     }
 
+    // ---------------------------------------------------------------- reservations
+
+    void reservations() throws Exception {
+        new Reservations(stack, lag, run, options, rows).run();
+    }
+
     // ---------------------------------------------------------------- backlog and replay
 
     private String backlogPrefix;
