@@ -534,6 +534,10 @@ final class Phases {
         new Reservations(stack, lag, run, options, rows).run();
     }
 
+    void settlement() throws Exception {
+        new Settlement(stack, lag, run, options, rows).run();
+    }
+
     // ---------------------------------------------------------------- backlog and replay
 
     private String backlogPrefix;
@@ -623,22 +627,7 @@ final class Phases {
 
     /** Waits until metering has no lag left on the sessions; the moment it had none. */
     private long awaitMetered(long since, Duration limit) throws Exception {
-        while (true) {
-            var lags = lag.read();
-            long left = Lag.total(lags, METERING, Topics.SESSION_COMPLETED.name());
-            if (left == 0) {
-                return System.nanoTime();
-            }
-            if (System.nanoTime() - since > limit.toNanos()) {
-                throw new IllegalStateException(
-                        "metering still "
-                                + left
-                                + " sessions behind after "
-                                + limit.toSeconds()
-                                + " s");
-            }
-            Thread.sleep(200);
-        }
+        return lag.awaitNone(METERING, Topics.SESSION_COMPLETED.name(), since, limit);
     }
 
     private String exactlyOnce(String prefix, long sessions, long tokens) throws SQLException {

@@ -476,17 +476,8 @@ final class Reservations {
     /** Waits until metering has consumed every session; how long that took, in nanoseconds. */
     private long awaitMetered(Duration limit) throws Exception {
         long start = System.nanoTime();
-        while (true) {
-            long left = Lag.total(lag.read(), Phases.METERING, Topics.SESSION_COMPLETED.name());
-            if (left == 0) {
-                return System.nanoTime() - start;
-            }
-            if (System.nanoTime() - start > limit.toNanos()) {
-                throw new IllegalStateException(
-                        "metering still " + left + " sessions behind after " + limit);
-            }
-            Thread.sleep(100);
-        }
+        return lag.awaitNone(Phases.METERING, Topics.SESSION_COMPLETED.name(), start, limit)
+                - start;
     }
 
     // ---------------------------------------------------------------- the naive baseline

@@ -22,7 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * dropped at the end, on failure and on Ctrl-C.
  *
  * <pre>
- * ./bench [--quick] [--phases startup,subscriptions,webhooks,status,steady,notifications,reservations,backlog,replay] [--no-docs] [--jfr]
+ * ./bench [--quick] [--phases startup,subscriptions,webhooks,status,steady,notifications,reservations,backlog,replay,settlement] [--no-docs] [--jfr]
  * </pre>
  */
 public final class SystemBench {
@@ -107,6 +107,7 @@ public final class SystemBench {
                             case "reservations" -> phases.reservations();
                             case "backlog" -> phases.backlog();
                             case "replay" -> phases.replay();
+                            case "settlement" -> phases.settlement();
                             default -> throw new IllegalStateException(phase);
                         }
                     } catch (Exception e) {

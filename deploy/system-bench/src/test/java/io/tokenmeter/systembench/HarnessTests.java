@@ -161,6 +161,13 @@ class HarnessTests {
     }
 
     @Test
+    void theSettlementPairsRunOnlyWhenAskedFor() {
+        assertThat(Options.DEFAULT).doesNotContain("settlement", "startup-options");
+        assertThat(Options.parse(List.of("--phases", "settlement,reservations")).phases())
+                .containsExactly("reservations", "settlement");
+    }
+
+    @Test
     void theNotificationsPhaseRunsAfterSteadyAndIsPartOfAPlainRun() {
         assertThat(Options.parse(List.of("--phases", "backlog,notifications,steady")).phases())
                 .containsExactly("steady", "notifications", "backlog");
