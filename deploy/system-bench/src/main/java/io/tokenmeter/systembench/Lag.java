@@ -148,6 +148,32 @@ final class Lag {
     }
 
     /**
+     * Waits until {@code group} has no lag left on {@code topic}; the moment it had none ({@link
+     * System#nanoTime()}), or throws once {@code limit} has passed since {@code sinceNanos}.
+     */
+    long awaitNone(String group, String topic, long sinceNanos, Duration limit) throws Exception {
+        while (true) {
+            // Every partition: a service that never consumed the topic is behind on all of it.
+            long left = behind(group, topic);
+            if (left == 0) {
+                return System.nanoTime();
+            }
+            if (System.nanoTime() - sinceNanos > limit.toNanos()) {
+                throw new IllegalStateException(
+                        group
+                                + " still "
+                                + left
+                                + " records behind on "
+                                + topic
+                                + " after "
+                                + limit.toSeconds()
+                                + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
      * Caught up: no partition of any group more than one offset behind (a transaction's commit
      * marker after the last record stays counted by some consumers), the same on two reads half a
      * second apart.

@@ -7,9 +7,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * What Stripe delivers when a new customer subscribes: a completed checkout, the subscription
- * (PRO), and its first paid invoice, each as a signed HTTP request to the ingress, ready to write
- * on a keep-alive connection.
+ * What Stripe delivers when a new customer subscribes: a completed checkout, the subscription (PRO
+ * unless told otherwise), and its first paid invoice, each as a signed HTTP request to the ingress,
+ * ready to write on a keep-alive connection.
  */
 final class NewCustomers {
 
@@ -21,8 +21,13 @@ final class NewCustomers {
         return prefix + "_" + i;
     }
 
-    /** The three requests of customer {@code i} of {@code prefix}, in Stripe's order. */
+    /** The three requests of customer {@code i} of {@code prefix} on PRO, in Stripe's order. */
     static List<byte[]> requests(String prefix, int i) {
+        return requests(prefix, i, Stack.PRICE_PRO);
+    }
+
+    /** The same on the tier of {@code price} (one of {@link Stack}'s prices). */
+    static List<byte[]> requests(String prefix, int i, String price) {
         String user = user(prefix, i);
         String customer = "cus_" + user;
         String subscription = "sub_" + user;
@@ -36,7 +41,7 @@ final class NewCustomers {
                                 customer,
                                 subscription,
                                 "customer.subscription.created",
-                                Stack.PRICE_PRO,
+                                price,
                                 now,
                                 end,
                                 now)),

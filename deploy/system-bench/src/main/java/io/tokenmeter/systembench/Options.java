@@ -10,7 +10,8 @@ import java.util.Set;
  * default phase), {@code --no-docs} leaves docs/benchmarks.md alone, {@code --jvm "<options>"} adds
  * JVM options to every service's (to measure one, say {@code -XX:TieredStopAtLevel=1}), {@code
  * --jfr} records a profile of each service process into its log folder. The {@code startup-options}
- * phase (start-up with class data sharing, lazy initialisation, C1 only) runs only when asked for.
+ * phase (start-up with class data sharing, lazy initialisation, C1 only) and the {@code settlement}
+ * phase (metering's rate with and without holds to settle, ABAB) run only when asked for.
  */
 record Options(
         boolean quick,
@@ -29,12 +30,18 @@ record Options(
                     "status",
                     "steady",
                     "notifications",
+                    "reservations",
                     "backlog",
                     "replay",
+                    "settlement",
                     "startup-options");
 
+    /** The phases that run only when asked for: paired comparisons, each several runs long. */
+    static final List<String> ON_REQUEST = List.of("settlement", "startup-options");
+
     /** The phases a plain {@code ./bench} runs. */
-    static final List<String> DEFAULT = ALL.subList(0, ALL.size() - 1);
+    static final List<String> DEFAULT =
+            ALL.stream().filter(phase -> !ON_REQUEST.contains(phase)).toList();
 
     static Options parse(List<String> args) {
         boolean quick = false;

@@ -537,6 +537,16 @@ final class Phases {
         new Notifications(stack, options, run, rows).run();
     }
 
+    // ---------------------------------------------------------------- reservations
+
+    void reservations() throws Exception {
+        new Reservations(stack, lag, run, options, rows).run();
+    }
+
+    void settlement() throws Exception {
+        new Settlement(stack, lag, run, options, rows).run();
+    }
+
     // ---------------------------------------------------------------- backlog and replay
 
     private String backlogPrefix;
@@ -626,22 +636,7 @@ final class Phases {
 
     /** Waits until metering has no lag left on the sessions; the moment it had none. */
     private long awaitMetered(long since, Duration limit) throws Exception {
-        while (true) {
-            // Every partition: a metering that never consumed the topic is behind on all of it.
-            long left = lag.behind(METERING, Topics.SESSION_COMPLETED.name());
-            if (left == 0) {
-                return System.nanoTime();
-            }
-            if (System.nanoTime() - since > limit.toNanos()) {
-                throw new IllegalStateException(
-                        "metering still "
-                                + left
-                                + " sessions behind after "
-                                + limit.toSeconds()
-                                + " s");
-            }
-            Thread.sleep(200);
-        }
+        return lag.awaitNone(METERING, Topics.SESSION_COMPLETED.name(), since, limit);
     }
 
     private String exactlyOnce(String prefix, long sessions, long tokens) throws SQLException {

@@ -35,6 +35,7 @@ final class Stack implements AutoCloseable {
     static final String NOTIFY_WEBHOOK_SECRET =
             "whsec_c3lzdGVtLWJlbmNoLW5vdGlmaWNhdGlvbi1ob29rcyE=";
     static final String PRICE_PRO = "price_bench_pro";
+    static final String PRICE_ESSENTIEL = "price_bench_essentiel";
     static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
 
     final Path root;
@@ -82,7 +83,7 @@ final class Stack implements AutoCloseable {
         env.put("DATABASE_PASSWORD", "");
         env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.put("STRIPE_SECRET_KEY", "sk_test_system_bench_only");
-        env.put("STRIPE_PRICE_ID_ESSENTIEL", "price_bench_essentiel");
+        env.put("STRIPE_PRICE_ID_ESSENTIEL", PRICE_ESSENTIEL);
         env.put("STRIPE_PRICE_ID_PRO", PRICE_PRO);
         env.put("STRIPE_PRICE_ID_MAX", "price_bench_max");
         env.put("FRONTEND_URL", "http://localhost:8080");

@@ -22,7 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * dropped at the end, on failure and on Ctrl-C.
  *
  * <pre>
- * ./bench [--quick] [--phases startup,subscriptions,webhooks,status,steady,notifications,backlog,replay] [--no-docs] [--jfr]
+ * ./bench [--quick] [--phases startup,subscriptions,webhooks,status,steady,notifications,reservations,backlog,replay,settlement] [--no-docs] [--jfr]
  * </pre>
  */
 public final class SystemBench {
@@ -105,8 +105,10 @@ public final class SystemBench {
                             case "status" -> phases.statusReads();
                             case "steady" -> phases.steady();
                             case "notifications" -> phases.notifications();
+                            case "reservations" -> phases.reservations();
                             case "backlog" -> phases.backlog();
                             case "replay" -> phases.replay();
+                            case "settlement" -> phases.settlement();
                             default -> throw new IllegalStateException(phase);
                         }
                         rows.add(cpuRow(phase, before, CpuTime.sample(stack.processes())));

@@ -90,7 +90,9 @@ class HarnessTests {
         assertThat(
                         Options.parse(List.of("--jvm", " -XX:TieredStopAtLevel=1  -Xss512k"))
                                 .serviceJvm())
-                .endsWith("-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xss512k");
+                .startsWith(
+                        io.tokenmeter.localstack.ServiceProcess.JVM_OPTIONS.toArray(String[]::new))
+                .endsWith("-XX:TieredStopAtLevel=1", "-Xss512k");
         assertThatThrownBy(() -> Options.parse(List.of("--phases", "replay")))
                 .hasMessageContaining("add backlog");
         assertThatThrownBy(() -> Options.parse(List.of("--phases", "warp")))
@@ -127,6 +129,44 @@ class HarnessTests {
         assertThat(latencies.percentileMillis(99)).isEqualTo(1_980);
         assertThat(latencies.percentileMillis(100)).isEqualTo(2_000);
         assertThat(new Latencies().percentileMillis(99)).isNaN();
+    }
+
+    @Test
+    void anOpenLoopSpreadsItsRateEvenlyOverItsConnectionsWhichTakeTurns() {
+        HttpLoad.Schedule schedule = new HttpLoad.Schedule(1_000, 5_000, 64);
+
+        // Each connection every 64 / 5,000 s, the next connection 1 / 5,000 s after the previous.
+        assertThat(schedule.intended(0, 0)).isEqualTo(1_000);
+        assertThat(schedule.intended(1, 0)).isEqualTo(1_000 + 200_000);
+        assertThat(schedule.intended(63, 0)).isEqualTo(1_000 + 63 * 200_000);
+        assertThat(schedule.intended(0, 1)).isEqualTo(1_000 + 12_800_000);
+        assertThat(schedule.intended(5, 1) - schedule.intended(5, 0)).isEqualTo(12_800_000);
+        // Over one second, 5,000 requests are due: 78 or 79 per connection.
+        long due = 0;
+        for (int c = 0; c < 64; c++) {
+            for (long n = 0; schedule.intended(c, n) < 1_000 + 1_000_000_000L; n++) {
+                due++;
+            }
+        }
+        assertThat(due).isEqualTo(5_000);
+        // Far into a run the times stay exact, with no drift from rounding.
+        assertThat(schedule.intended(7, 1_000_000)).isEqualTo(1_000 + 12_800_001_400_000L);
+    }
+
+    @Test
+    void theReservationsPhaseRunsAfterNotificationsAndIsPartOfAPlainRun() {
+        assertThat(
+                        Options.parse(List.of("--phases", "backlog,reservations,notifications"))
+                                .phases())
+                .containsExactly("notifications", "reservations", "backlog");
+        assertThat(Options.DEFAULT).contains("reservations");
+    }
+
+    @Test
+    void theSettlementPairsRunOnlyWhenAskedFor() {
+        assertThat(Options.DEFAULT).doesNotContain("settlement", "startup-options");
+        assertThat(Options.parse(List.of("--phases", "settlement,reservations")).phases())
+                .containsExactly("reservations", "settlement");
     }
 
     @Test

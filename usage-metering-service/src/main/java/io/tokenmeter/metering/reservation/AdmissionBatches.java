@@ -42,16 +42,8 @@ public final class AdmissionBatches implements AutoCloseable {
 
     /** {@link Reservations#reserve}, decided in a batch with whatever else is waiting. */
     public Admission reserve(ReservationRequest request) {
-        if (closed) {
-            throw new IllegalStateException("reservations are shutting down");
-        }
-        Pending pending = new Pending(request, new CompletableFuture<>());
-        queue.add(pending);
-        if (closed) {
-            failWaiting();
-        }
         try {
-            return pending.result().get();
+            return submit(request).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for admission", e);
@@ -64,6 +56,23 @@ public final class AdmissionBatches implements AutoCloseable {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /**
+     * {@link #reserve} without waiting: the admission, once its batch is decided (completed by a
+     * worker; exceptionally as {@link Reservations#reserve} would throw). The HTTP path answers
+     * from it, so that no request thread is parked per waiting request.
+     */
+    public CompletableFuture<Admission> submit(ReservationRequest request) {
+        if (closed) {
+            throw new IllegalStateException("reservations are shutting down");
+        }
+        Pending pending = new Pending(request, new CompletableFuture<>());
+        queue.add(pending);
+        if (closed) {
+            failWaiting();
+        }
+        return pending.result();
     }
 
     private void work() {

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -35,11 +36,18 @@ class ReservationController {
 
     /**
      * Holds tokens for a session: {@code 201} with a new hold, {@code 200} with the session's hold
-     * (raised if asked for more and the difference fits), or a {@code 409} problem.
+     * (raised if asked for more and the difference fits), or a {@code 409} problem. Answered
+     * asynchronously once the request's admission batch is decided: the request thread goes back to
+     * the pool meanwhile, so concurrent requests do not each hold one while they wait.
      */
     @PostMapping("/api/usage/{userId}/reservations")
-    ResponseEntity<HoldResponse> reserve(@PathVariable String userId, @RequestBody JsonNode body) {
-        Admission admission = admissions.reserve(request(userId, body));
+    CompletableFuture<ResponseEntity<HoldResponse>> reserve(
+            @PathVariable String userId, @RequestBody JsonNode body) {
+        ReservationRequest request = request(userId, body);
+        return admissions.submit(request).thenApply(admission -> answer(userId, admission));
+    }
+
+    private static ResponseEntity<HoldResponse> answer(String userId, Admission admission) {
         if (admission instanceof Admission.Granted granted) {
             HoldResponse response = HoldResponse.of(granted.hold(), granted.remainingTokens());
             if (!granted.created()) {
