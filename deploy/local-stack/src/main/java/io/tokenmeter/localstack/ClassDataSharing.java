@@ -69,6 +69,7 @@ public final class ClassDataSharing {
     private static final String STAMP = "prepared-from.txt";
     private static final Duration TRAINING_LIMIT = Duration.ofMinutes(5);
     private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
+    private static final Set<String> FAILED = ConcurrentHashMap.newKeySet();
     private static final Set<String> KEPT_ENVIRONMENT =
             Set.of("PATH", "HOME", "TMPDIR", "TZ", "LANG", "LC_ALL", "LC_CTYPE");
 
@@ -134,7 +135,16 @@ public final class ClassDataSharing {
                 if (upToDate(directory, prepared, stamp)) {
                     return Optional.of(prepared);
                 }
-                return prepare(jar, directory, prepared, stamp);
+                // A preparation that failed is not retried by this JVM for the same jar: a
+                // restarted service would otherwise wait for a training run at every launch.
+                if (FAILED.contains(stamp)) {
+                    return Optional.empty();
+                }
+                Optional<Prepared> done = prepare(jar, directory, prepared, stamp);
+                if (done.isEmpty()) {
+                    FAILED.add(stamp);
+                }
+                return done;
             } catch (IOException e) {
                 System.err.println(
                         "[class data sharing] " + name + ": " + e + "; starting the fat jar");

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * One service of the system as a child {@code java -jar} process with a heap limit, started from
@@ -115,16 +117,23 @@ public final class ServiceProcess implements AutoCloseable {
      * build, the training runs share the cores rather than queue behind each other's launch.
      */
     public static void prepareAll(Path home) {
-        CompletableFuture.allOf(
-                        ALL.stream()
-                                .map(
-                                        service ->
-                                                CompletableFuture.runAsync(
-                                                        () ->
-                                                                ClassDataSharing.prepare(
-                                                                        service.jar(home))))
-                                .toArray(CompletableFuture[]::new))
-                .join();
+        // A thread each: the common pool may have a single worker on a 2-core machine.
+        ExecutorService threads = Executors.newFixedThreadPool(ALL.size());
+        try {
+            CompletableFuture.allOf(
+                            ALL.stream()
+                                    .map(
+                                            service ->
+                                                    CompletableFuture.runAsync(
+                                                            () ->
+                                                                    ClassDataSharing.prepare(
+                                                                            service.jar(home)),
+                                                            threads))
+                                    .toArray(CompletableFuture[]::new))
+                    .join();
+        } finally {
+            threads.shutdown();
+        }
     }
 
     /**
