@@ -145,6 +145,9 @@ final class RunningSystem implements AutoCloseable {
         system.database = database;
         system.mail = mail;
         try {
+            // Each service starts from its extracted jar with its class data sharing archive, as
+            // everywhere; after a build the five training runs happen here, once.
+            ServiceProcess.prepareAll(ROOT);
             for (ServiceProcess.Definition definition : ServiceProcess.ALL) {
                 system.services.put(definition.name(), system.launch(definition.name(), ""));
             }
@@ -205,7 +208,26 @@ final class RunningSystem implements AutoCloseable {
         return instance;
     }
 
+    /**
+     * {@link #startAnotherInstance(String)} with {@code moreJvmOptions} after the system's own; its
+     * log is {@code <service>-<suffix>.log}.
+     */
+    ServiceProcess startAnotherInstance(String service, String suffix, List<String> moreJvmOptions)
+            throws Exception {
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.addAll(moreJvmOptions);
+        ServiceProcess instance = launch(service, "-" + suffix, options);
+        extra.add(instance);
+        instance.awaitReady();
+        return instance;
+    }
+
     private ServiceProcess launch(String service, String suffix) throws IOException {
+        return launch(service, suffix, jvmOptions);
+    }
+
+    private ServiceProcess launch(String service, String suffix, List<String> options)
+            throws IOException {
         ServiceProcess.Definition definition = new ServiceProcess.Definition(service, freePort());
         Map<String, String> serviceEnvironment = new LinkedHashMap<>(environment);
         String role = DATABASE_ROLES.get(service);
@@ -220,7 +242,7 @@ final class RunningSystem implements AutoCloseable {
                 definition,
                 serviceEnvironment,
                 logs.resolve(service + suffix + ".log"),
-                jvmOptions);
+                options);
     }
 
     /**

@@ -47,6 +47,10 @@ public final class LocalStack {
         started.add(mail);
         log("SMTP: 127.0.0.1:" + mail.smtpPort() + ", mails kept in " + mail.folder());
         Map<String, String> environment = settings.serviceEnvironment(kafka, database);
+        log(
+                "class data sharing: each service's jar extracted with its archive in <module>/target/cds"
+                        + " (redone after each build)");
+        ServiceProcess.prepareAll(home);
         List<ServiceProcess> services = new ArrayList<>();
         for (ServiceProcess.Definition definition : ServiceProcess.ALL) {
             ServiceProcess service = ServiceProcess.start(home, definition, environment, logs);

@@ -13,11 +13,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * One service of the system as a child {@code java -jar} process with a heap limit. Also used by
- * the end-to-end tests, which start the real jars the same way.
+ * One service of the system as a child {@code java -jar} process with a heap limit, started from
+ * its jar extracted with a class data sharing archive ({@link ClassDataSharing}). Also used by the
+ * end-to-end tests and the system benchmark, which start the real jars the same way.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -61,13 +65,13 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code jar} listening on {@code definition.port()} with {@code environment} added to
-     * this process's environment, appending its output to {@code log}.
+     * Starts the service built as {@code fatJar} listening on {@code definition.port()} with {@code
+     * environment} added to this process's environment, appending its output to {@code log}.
      */
     public static ServiceProcess launch(
-            Path jar, Definition definition, Map<String, String> environment, Path log)
+            Path fatJar, Definition definition, Map<String, String> environment, Path log)
             throws IOException {
-        return launch(jar, definition, environment, log, JVM_OPTIONS);
+        return launch(fatJar, definition, environment, log, JVM_OPTIONS);
     }
 
     /**
@@ -96,18 +100,65 @@ public final class ServiceProcess implements AutoCloseable {
     /** {@link #JVM_OPTIONS_TEXT} as command-line arguments. */
     public static final List<String> JVM_OPTIONS = List.of(JVM_OPTIONS_TEXT.split(" "));
 
-    /** {@link #launch(Path, Definition, Map, Path)} with the given JVM options. */
+    /**
+     * {@link #launch(Path, Definition, Map, Path)} with the given JVM options: the way every
+     * service runs, from the jar extracted beside {@code fatJar} with its class data sharing
+     * archive ({@link ClassDataSharing#prepare}, which redoes them after a build), or from {@code
+     * fatJar} itself should preparing them fail: a service never waits on its archive.
+     */
     public static ServiceProcess launch(
+            Path fatJar,
+            Definition definition,
+            Map<String, String> environment,
+            Path log,
+            List<String> jvmOptions)
+            throws IOException {
+        requireJar(fatJar);
+        Optional<ClassDataSharing.Prepared> sharing = ClassDataSharing.prepare(fatJar);
+        if (sharing.isEmpty()) {
+            return launchJar(fatJar, definition, environment, log, jvmOptions);
+        }
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add(sharing.get().archiveOption());
+        return launchJar(sharing.get().jar(), definition, environment, log, options);
+    }
+
+    /**
+     * Prepares every service's extracted jar and archive at once, before they are launched: after a
+     * build, the training runs share the cores rather than queue behind each other's launch.
+     */
+    public static void prepareAll(Path home) {
+        // A thread each: the common pool may have a single worker on a 2-core machine.
+        ExecutorService threads = Executors.newFixedThreadPool(ALL.size());
+        try {
+            CompletableFuture.allOf(
+                            ALL.stream()
+                                    .map(
+                                            service ->
+                                                    CompletableFuture.runAsync(
+                                                            () ->
+                                                                    ClassDataSharing.prepare(
+                                                                            service.jar(home)),
+                                                            threads))
+                                    .toArray(CompletableFuture[]::new))
+                    .join();
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    /**
+     * Starts exactly {@code java <jvmOptions> -jar <jar>}: no extraction, no archive unless the
+     * options name one (the system benchmark's comparison rows).
+     */
+    public static ServiceProcess launchJar(
             Path jar,
             Definition definition,
             Map<String, String> environment,
             Path log,
             List<String> jvmOptions)
             throws IOException {
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(
-                    jar + " is missing: build with ./mvnw -DskipTests package");
-        }
+        requireJar(jar);
         if (KafkaBroker.listening(definition.port())) {
             throw new IllegalStateException(
                     "port " + definition.port() + " is taken; " + definition.name() + " needs it");
@@ -125,6 +176,13 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().put("SERVER_PORT", String.valueOf(definition.port()));
         LocalStack.log("starting " + definition.name() + " on :" + definition.port());
         return new ServiceProcess(definition, builder.start(), log);
+    }
+
+    private static void requireJar(Path jar) {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(
+                    jar + " is missing: build with ./mvnw -DskipTests package");
+        }
     }
 
     public Definition definition() {

@@ -212,6 +212,46 @@ class DeploymentManifestsTests {
                 .isGreaterThanOrEqualTo(needed);
     }
 
+    /**
+     * The image starts the service as the launcher does: from the jar extracted in Spring Boot's
+     * plain layout with its class data sharing archive, trained in the stage that runs (the archive
+     * holds absolute paths and times) with the services' JVM options and the launcher's training
+     * options. The manifests and the compose file leave the image's command alone, so the archive
+     * applies there too.
+     */
+    @Test
+    void theImageTrainsItsClassArchiveAsTheLauncherDoesAndStartsWithIt() {
+        String dockerfile = read(ROOT.resolve("deploy/compose/Dockerfile"));
+
+        assertThat(dockerfile)
+                .contains("-Djarmode=tools -jar app.jar extract --layers --destination ")
+                .doesNotContain("--launcher")
+                .contains(
+                        "\nRUN java -XX:ArchiveClassesAtExit="
+                                + ClassDataSharing.ARCHIVE
+                                + " "
+                                + ClassDataSharing.TRAINING_OPTIONS_TEXT
+                                + " -jar app.jar ")
+                .endsWith(
+                        "\nENTRYPOINT [\"java\", \"-XX:SharedArchiveFile="
+                                + ClassDataSharing.ARCHIVE
+                                + "\", \"-jar\", \"app.jar\"]\n");
+        int runningStage = dockerfile.lastIndexOf("\nFROM ");
+        int options = dockerfile.indexOf("\nENV JAVA_TOOL_OPTIONS=");
+        int training = dockerfile.indexOf("-XX:ArchiveClassesAtExit=");
+        assertThat(runningStage).isLessThan(options);
+        assertThat(options).as("trained with the services' JVM options").isLessThan(training);
+
+        for (ServiceProcess.Definition service : ServiceProcess.ALL) {
+            assertThat(k8sContainer(service.name()))
+                    .as("k8s " + service.name())
+                    .doesNotContainKeys("command", "args");
+            assertThat(composeService(service.name()))
+                    .as("compose " + service.name())
+                    .doesNotContainKeys("entrypoint", "command");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("services")
     void probesUseTheActuatorHealthGroups(ServiceProcess.Definition service) {

@@ -1,28 +1,31 @@
 package io.tokenmeter.systembench;
 
+import io.tokenmeter.localstack.ClassDataSharing;
 import io.tokenmeter.localstack.ServiceProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
- * Issue 18, item 3: each service's launch → ready, alone and all five together, with the shipped
- * options and with each start-up remedy: C1 only, Spring's lazy initialisation, and class data
- * sharing (the jar extracted with Spring Boot's {@code -Djarmode=tools extract}, an archive written
- * by a training run with {@code -XX:ArchiveClassesAtExit} and {@code
- * -Dspring.context.exit=onRefresh}, then used with {@code -XX:SharedArchiveFile}; JDK 17 has no
- * {@code -XX:+AutoCreateSharedArchive}). Run with {@code ./bench --phases startup-options}.
+ * Issue 18, item 3: each service's launch → ready, alone and all five together, as shipped (the jar
+ * extracted with Spring Boot's {@code -Djarmode=tools extract} and started with its AppCDS archive:
+ * {@link ClassDataSharing}) and the alternatives: the fat jar as {@code java -jar} ran it before,
+ * the extracted jar without the archive, and the remedies not adopted on top of the shipped start
+ * (C1 only, Spring's lazy initialisation). Run with {@code ./bench --phases startup-options}.
  */
 final class StartupOptions {
 
-    record Variant(String name, Function<String, Path> jar, Function<String, List<String>> jvm) {}
+    /** How one variant launches a service (returning at once). */
+    @FunctionalInterface
+    interface Launch {
+        ServiceProcess launch(String service) throws IOException;
+    }
+
+    record Variant(String name, Launch launch) {}
 
     private final Stack stack;
     private final Options options;
@@ -35,44 +38,32 @@ final class StartupOptions {
     }
 
     void run() throws Exception {
-        Path cds = Files.createDirectories(stack.work.resolve("cds"));
         List<String> shipped = options.serviceJvm();
-        Function<String, Path> fatJar =
-                service -> new ServiceProcess.Definition(service, 0).jar(stack.root);
-        Function<String, Path> extracted =
-                service -> cds.resolve(service).resolve(service + ".jar");
-        for (ServiceProcess.Definition service : ServiceProcess.ALL) {
-            prepareCds(service.name(), cds.resolve(service.name()), shipped);
-        }
         List<Variant> variants =
                 List.of(
-                        new Variant("as shipped (fat jar)", fatJar, s -> shipped),
                         new Variant(
-                                "C1 only (-XX:TieredStopAtLevel=1)",
-                                fatJar,
-                                s -> plus(shipped, "-XX:TieredStopAtLevel=1")),
+                                "as shipped (extracted jar + AppCDS archive)",
+                                service -> stack.launch(service, shipped)),
                         new Variant(
-                                "lazy initialisation (-Dspring.main.lazy-initialization=true)",
-                                fatJar,
-                                s -> plus(shipped, "-Dspring.main.lazy-initialization=true")),
-                        new Variant("extracted jar, no archive", extracted, s -> shipped),
+                                "fat jar (java -jar, no archive)",
+                                service -> stack.launchJar(service, fatJar(service), shipped)),
                         new Variant(
-                                "extracted jar + AppCDS archive",
-                                extracted,
-                                s ->
-                                        plus(
-                                                shipped,
-                                                "-XX:SharedArchiveFile="
-                                                        + cds.resolve(s).resolve("app.jsa"))),
+                                "extracted jar, no archive",
+                                service -> stack.launchJar(service, extracted(service), shipped)),
                         new Variant(
-                                "extracted jar + AppCDS + lazy initialisation",
-                                extracted,
-                                s ->
-                                        plus(
-                                                shipped,
-                                                "-XX:SharedArchiveFile="
-                                                        + cds.resolve(s).resolve("app.jsa"),
-                                                "-Dspring.main.lazy-initialization=true")));
+                                "as shipped + C1 only (-XX:TieredStopAtLevel=1)",
+                                service ->
+                                        stack.launch(
+                                                service, plus(shipped, "-XX:TieredStopAtLevel=1"))),
+                        new Variant(
+                                "as shipped + lazy initialisation"
+                                        + " (-Dspring.main.lazy-initialization=true)",
+                                service ->
+                                        stack.launch(
+                                                service,
+                                                plus(
+                                                        shipped,
+                                                        "-Dspring.main.lazy-initialization=true"))));
         for (Variant variant : variants) {
             try {
                 measure(variant);
@@ -84,6 +75,18 @@ final class StartupOptions {
                                 "start-up options", variant.name(), "failed: " + e.getMessage()));
             }
         }
+    }
+
+    private Path fatJar(String service) {
+        return new ServiceProcess.Definition(service, 0).jar(stack.root);
+    }
+
+    /** The extracted jar the shipped start uses, prepared by the stack before any start. */
+    private Path extracted(String service) {
+        return ClassDataSharing.prepare(fatJar(service))
+                .orElseThrow(
+                        () -> new IllegalStateException(service + ": no extracted jar; see logs"))
+                .jar();
     }
 
     private void measure(Variant variant) throws Exception {
@@ -138,59 +141,7 @@ final class StartupOptions {
     }
 
     private ServiceProcess launch(Variant variant, String service) throws IOException {
-        return stack.launch(service, variant.jar().apply(service), variant.jvm().apply(service));
-    }
-
-    /** Extracts the jar into {@code directory} and writes its class archive with a training run. */
-    private void prepareCds(String service, Path directory, List<String> jvm) throws Exception {
-        Path jar = new ServiceProcess.Definition(service, 0).jar(stack.root);
-        Path log = stack.logs.resolve(service + "-cds.log");
-        run(
-                List.of(
-                        javaExecutable(),
-                        "-Djarmode=tools",
-                        "-jar",
-                        jar.toString(),
-                        "extract",
-                        "--force",
-                        "--destination",
-                        directory.toString()),
-                log,
-                Map.of());
-        List<String> training = new ArrayList<>();
-        training.add(javaExecutable());
-        training.addAll(jvm);
-        training.add("-XX:ArchiveClassesAtExit=" + directory.resolve("app.jsa"));
-        training.add("-Dspring.context.exit=onRefresh");
-        training.add("-jar");
-        training.add(directory.resolve(service + ".jar").toString());
-        Map<String, String> environment = new LinkedHashMap<>(stack.environment());
-        environment.put("SERVER_PORT", String.valueOf(stack.port(service)));
-        long start = System.nanoTime();
-        run(training, log, environment);
-        SystemBench.log(
-                "%s: class archive written in %.1f s", service, (System.nanoTime() - start) / 1e9);
-    }
-
-    private static void run(List<String> command, Path log, Map<String, String> environment)
-            throws Exception {
-        ProcessBuilder builder =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        try {
-            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed; see " + log);
-            }
-        } finally {
-            process.destroyForcibly();
-        }
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return variant.launch().launch(service);
     }
 
     private static List<String> plus(List<String> options, String... more) {

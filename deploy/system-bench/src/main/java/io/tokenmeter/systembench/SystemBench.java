@@ -160,9 +160,11 @@ public final class SystemBench {
                                 ? ""
                                 : " " + String.join(" ", options.arguments()));
         return "## The system as deployed (`./bench`)\n\n"
-                + "The five service jars as processes (`java "
+                + "The five services as processes as they run everywhere (`java "
                 + String.join(" ", options.serviceJvm())
-                + " -jar`), the `kafka_2.13` broker as a process, a fresh database on the machine's"
+                + " -XX:SharedArchiveFile=app.jsa -jar`, each from its jar extracted with its class"
+                + " data sharing archive), the `kafka_2.13` broker as a process, a fresh database on"
+                + " the machine's"
                 + " PostgreSQL, the load generator in one more JVM: everything on one machine. Each"
                 + " phase starts once every consumer group has caught up. The per-service rows below"
                 + " are diagnostics.\n\n"
