@@ -15,11 +15,13 @@ import java.util.Map;
  * which part a phase's figure is waiting for, and whether the machine itself is the limit.
  *
  * @param nanos when the sample was taken ({@link System#nanoTime()})
- * @param ticks CPU time (user + system, clock ticks) per part of the system
+ * @param ticks CPU time (user + system, clock ticks) per part of the system, per process id (a
+ *     restarted service or a new database connection is a new process, counted from zero)
  * @param machineBusy the machine's busy ticks over all CPUs ({@code /proc/stat}), others included
  * @param machineTotal the machine's ticks over all CPUs, idle included
  */
-record CpuTime(long nanos, Map<String, Long> ticks, long machineBusy, long machineTotal) {
+record CpuTime(
+        long nanos, Map<String, Map<Long, Long>> ticks, long machineBusy, long machineTotal) {
 
     /** Linux's USER_HZ, the unit of {@code /proc}'s CPU times, 100 on every mainstream kernel. */
     private static final double TICKS_PER_SECOND = 100;
@@ -29,10 +31,11 @@ record CpuTime(long nanos, Map<String, Long> ticks, long machineBusy, long machi
      * pools; they are all the database's work) and this JVM, the load generator.
      */
     static CpuTime sample(Map<String, Long> processes) {
-        Map<String, Long> ticks = new LinkedHashMap<>();
-        processes.forEach((name, pid) -> ticks.put(name, ticksOf(pid)));
+        Map<String, Map<Long, Long>> ticks = new LinkedHashMap<>();
+        processes.forEach((name, pid) -> ticks.put(name, Map.of(pid, ticksOf(pid))));
         ticks.put("PostgreSQL", postgresTicks());
-        ticks.put("bench", ticksOf(ProcessHandle.current().pid()));
+        long self = ProcessHandle.current().pid();
+        ticks.put("bench", Map.of(self, ticksOf(self)));
         long[] machine = machineTicks();
         return new CpuTime(System.nanoTime(), ticks, machine[0], machine[1]);
     }
@@ -49,9 +52,7 @@ record CpuTime(long nanos, Map<String, Long> ticks, long machineBusy, long machi
                         e ->
                                 Map.entry(
                                         e.getKey(),
-                                        (e.getValue() - before.ticks.getOrDefault(e.getKey(), 0L))
-                                                / TICKS_PER_SECOND
-                                                / seconds))
+                                        usedSince(before, e.getKey()) / TICKS_PER_SECOND / seconds))
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(
                         e ->
@@ -77,10 +78,23 @@ record CpuTime(long nanos, Map<String, Long> ticks, long machineBusy, long machi
     double coresOfSystemSince(CpuTime before) {
         double seconds = (nanos - before.nanos) / 1e9;
         long used = 0;
-        for (var e : ticks.entrySet()) {
-            used += e.getValue() - before.ticks.getOrDefault(e.getKey(), 0L);
+        for (String part : ticks.keySet()) {
+            used += usedSince(before, part);
         }
         return used / TICKS_PER_SECOND / seconds;
+    }
+
+    /**
+     * Ticks a part used since {@code before}: each of its processes now, less what the same process
+     * had then (a process that ended meanwhile is not counted; one that started is, in full).
+     */
+    private long usedSince(CpuTime before, String part) {
+        Map<Long, Long> then = before.ticks.getOrDefault(part, Map.of());
+        long used = 0;
+        for (var process : ticks.get(part).entrySet()) {
+            used += process.getValue() - then.getOrDefault(process.getKey(), 0L);
+        }
+        return used;
     }
 
     /** utime + stime of a process, all its threads; 0 once it is gone. */
@@ -99,19 +113,19 @@ record CpuTime(long nanos, Map<String, Long> ticks, long machineBusy, long machi
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
-    private static long postgresTicks() {
-        long sum = 0;
+    private static Map<Long, Long> postgresTicks() {
+        Map<Long, Long> ticks = new LinkedHashMap<>();
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"))) {
             for (Path process : processes) {
                 String name = process.getFileName().toString();
                 if (name.chars().allMatch(Character::isDigit) && "postgres".equals(comm(process))) {
-                    sum += ticksOf(Long.parseLong(name));
+                    ticks.put(Long.parseLong(name), ticksOf(Long.parseLong(name)));
                 }
             }
         } catch (IOException e) {
-            return 0;
+            return Map.of();
         }
-        return sum;
+        return ticks;
     }
 
     private static String comm(Path process) {

@@ -286,14 +286,28 @@ class HarnessTests {
     }
 
     @Test
-    void coresUsedAreTicksPerSecondOfWallTimeLargestFirst() {
+    void coresUsedAreTicksPerSecondOfWallTimeLargestFirstAndARestartedProcessCountsFromZero() {
         CpuTime before =
                 new CpuTime(
-                        0, new java.util.LinkedHashMap<>(java.util.Map.of("a", 0L, "b", 0L)), 0, 0);
+                        0,
+                        new java.util.LinkedHashMap<>(
+                                java.util.Map.of(
+                                        "a",
+                                        java.util.Map.of(1L, 0L),
+                                        "b",
+                                        java.util.Map.of(2L, 500L))),
+                        0,
+                        0);
+        // b was restarted as process 3, which used 150 ticks since.
         CpuTime after =
                 new CpuTime(
                         2_000_000_000L,
-                        new java.util.LinkedHashMap<>(java.util.Map.of("a", 50L, "b", 150L)),
+                        new java.util.LinkedHashMap<>(
+                                java.util.Map.of(
+                                        "a",
+                                        java.util.Map.of(1L, 50L),
+                                        "b",
+                                        java.util.Map.of(3L, 150L))),
                         0,
                         0);
 
