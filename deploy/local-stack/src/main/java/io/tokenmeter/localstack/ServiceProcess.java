@@ -79,16 +79,12 @@ public final class ServiceProcess implements AutoCloseable {
      * end-to-end tests and the system benchmark start the jars with them, and the container image
      * ({@code deploy/compose/Dockerfile}) and the Kubernetes manifests set them as {@code
      * JAVA_TOOL_OPTIONS} ({@code DeploymentManifestsTests} fails when those drift from this). A
-     * fixed heap rather than a share of the machine's memory: the same JVM in a 512 MiB pod and on
+     * fixed heap rather than a share of the machine's memory: the same JVM in a 768 MiB pod and on
      * a 24 GB laptop, and the serial collector, which is what the JVM picks in such a pod anyway
-     * and which costs one core no extra threads. {@code jdk.nio.maxCachedBufferSize}: the JDK
-     * keeps, per thread, a native copy buffer as large as the largest socket read or write it
-     * served (a Kafka fetch response, a producer batch) and never frees it; above 256 KiB they are
-     * now freed after use.
+     * and which costs one core no extra threads.
      */
     public static final String JVM_OPTIONS_TEXT =
-            "-Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
-                    + " -Djdk.nio.maxCachedBufferSize=262144";
+            "-Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
 
     /**
      * What a service's JVM needs beside its heap, measured with native memory tracking at the end
