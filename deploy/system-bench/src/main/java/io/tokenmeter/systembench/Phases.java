@@ -23,6 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -565,42 +567,14 @@ final class Phases {
         SystemBench.log(
                 "backlog: metering stopped; publishing %,d sessions for %,d users",
                 sessions, users);
-        long tokens = 0;
-        AtomicLong failed = new AtomicLong();
         long publishStart = System.nanoTime();
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        Instant completed = Instant.now();
-        try (KafkaProducer<String, Object> producer =
-                new KafkaProducer<>(
-                        config, new StringSerializer(), new AvroSingleObjectSerializer())) {
-            for (int i = 0; i < sessions; i++) {
-                String user = prefix + "_" + (i % users);
-                long used = 100 + (i % 1_000);
-                tokens += used;
-                producer.send(
-                        new ProducerRecord<>(
-                                Topics.SESSION_COMPLETED.name(),
-                                user,
-                                SessionCompletedBuilder.session(prefix + "_s" + i)
-                                        .user(user)
-                                        .completedAt(completed)
-                                        .tokens(used)
-                                        .build()),
-                        (metadata, error) -> {
-                            if (error != null) {
-                                failed.incrementAndGet();
-                            }
-                        });
-            }
-            producer.flush();
-        }
-        if (failed.get() > 0) {
-            throw new IllegalStateException(failed.get() + " backlog sessions were not published");
-        }
+        long tokens =
+                publishSessions(
+                        stack.bootstrap(),
+                        sessions,
+                        i -> prefix + "_" + (i % users),
+                        i -> prefix + "_s" + i,
+                        i -> 100 + (i % 1_000));
         SystemBench.log(
                 "backlog: published in %.1f s; starting metering",
                 (System.nanoTime() - publishStart) / 1e9);
@@ -632,6 +606,55 @@ final class Phases {
                                         fromLaunch,
                                         (ready - launched) / 1e9,
                                         exactlyOnce)));
+    }
+
+    /**
+     * Publishes {@code sessions} completed sessions at once, as a backlog: session {@code i} has id
+     * {@code idOf(i)}, belongs to {@code userOf(i)} and used {@code tokensOf(i)} tokens; all
+     * completed now. Returns the tokens sent; throws unless every one was acknowledged.
+     */
+    static long publishSessions(
+            String bootstrap,
+            int sessions,
+            IntFunction<String> userOf,
+            IntFunction<String> idOf,
+            IntToLongFunction tokensOf) {
+        long tokens = 0;
+        AtomicLong failed = new AtomicLong();
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        Instant completed = Instant.now();
+        try (KafkaProducer<String, Object> producer =
+                new KafkaProducer<>(
+                        config, new StringSerializer(), new AvroSingleObjectSerializer())) {
+            for (int i = 0; i < sessions; i++) {
+                String user = userOf.apply(i);
+                long used = tokensOf.applyAsLong(i);
+                tokens += used;
+                producer.send(
+                        new ProducerRecord<>(
+                                Topics.SESSION_COMPLETED.name(),
+                                user,
+                                SessionCompletedBuilder.session(idOf.apply(i))
+                                        .user(user)
+                                        .completedAt(completed)
+                                        .tokens(used)
+                                        .build()),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                failed.incrementAndGet();
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " sessions were not published");
+        }
+        return tokens;
     }
 
     /** Waits until metering has no lag left on the sessions; the moment it had none. */

@@ -1,23 +1,13 @@
 package io.tokenmeter.systembench;
 
 import io.tokenmeter.schemas.Topics;
-import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
-import io.tokenmeter.testsupport.SessionCompletedBuilder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Issue 15's paired check: metering must not lose more than 10 % of its throughput to settling
@@ -96,38 +86,12 @@ final class Settlement {
             reserveAll(name, sessions, users);
         }
         stack.stop(Phases.METERING);
-        AtomicLong failed = new AtomicLong();
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        Instant completed = Instant.now();
-        try (KafkaProducer<String, Object> producer =
-                new KafkaProducer<>(
-                        config, new StringSerializer(), new AvroSingleObjectSerializer())) {
-            for (int i = 0; i < sessions; i++) {
-                String user = user(name, i, users);
-                producer.send(
-                        new ProducerRecord<>(
-                                Topics.SESSION_COMPLETED.name(),
-                                user,
-                                SessionCompletedBuilder.session(session(name, i))
-                                        .user(user)
-                                        .completedAt(completed)
-                                        .tokens(tokens(i))
-                                        .build()),
-                        (metadata, error) -> {
-                            if (error != null) {
-                                failed.incrementAndGet();
-                            }
-                        });
-            }
-            producer.flush();
-        }
-        if (failed.get() > 0) {
-            throw new IllegalStateException(failed.get() + " sessions were not published");
-        }
+        Phases.publishSessions(
+                stack.bootstrap(),
+                sessions,
+                i -> user(name, i, users),
+                i -> session(name, i),
+                i -> tokens(i));
         long launched = System.nanoTime();
         stack.launch(Phases.METERING, options.serviceJvm()).awaitReady();
         long ready = System.nanoTime();
