@@ -57,23 +57,7 @@ final class Lag {
                     partitions.addAll(member.assignment().topicPartitions());
                 }
             }
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-            for (TopicPartition partition : partitions) {
-                latest.put(partition, OffsetSpec.latest());
-                earliest.put(partition, OffsetSpec.earliest());
-            }
-            var ends =
-                    admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                            .all()
-                            .get(10, TimeUnit.SECONDS);
-            var starts = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, Long> lag = new HashMap<>();
-            for (TopicPartition partition : partitions) {
-                OffsetAndMetadata at = committed.get(partition);
-                long from = at == null ? starts.get(partition).offset() : at.offset();
-                lag.put(partition, Math.max(0, ends.get(partition).offset() - from));
-            }
+            Map<TopicPartition, Long> lag = lag(committed, partitions);
             lags.put(group, lag);
         }
         return lags;
@@ -85,35 +69,46 @@ final class Lag {
      * the topic has all of it ahead of it.
      */
     long behind(String group, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Set<TopicPartition> partitions = new HashSet<>();
         admin.describeTopics(List.of(topic))
                 .allTopicNames()
                 .get(10, TimeUnit.SECONDS)
                 .get(topic)
                 .partitions()
-                .forEach(
-                        info -> {
-                            TopicPartition partition = new TopicPartition(topic, info.partition());
-                            latest.put(partition, OffsetSpec.latest());
-                            earliest.put(partition, OffsetSpec.earliest());
-                        });
+                .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         Map<TopicPartition, OffsetAndMetadata> committed =
                 ifGroupExists(
                         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
                         Map.of());
+        return lag(committed, partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Each partition's lag: its last committed (read_committed) offset less the group's committed
+     * one, or less its first offset where the group never committed (the services start from the
+     * earliest).
+     */
+    private Map<TopicPartition, Long> lag(
+            Map<TopicPartition, OffsetAndMetadata> committed, Set<TopicPartition> partitions)
+            throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            latest.put(partition, OffsetSpec.latest());
+            earliest.put(partition, OffsetSpec.earliest());
+        }
         var ends =
                 admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                         .all()
                         .get(10, TimeUnit.SECONDS);
         var starts = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
-        long behind = 0;
-        for (TopicPartition partition : latest.keySet()) {
+        Map<TopicPartition, Long> lag = new HashMap<>();
+        for (TopicPartition partition : partitions) {
             OffsetAndMetadata at = committed.get(partition);
             long from = at == null ? starts.get(partition).offset() : at.offset();
-            behind += Math.max(0, ends.get(partition).offset() - from);
+            lag.put(partition, Math.max(0, ends.get(partition).offset() - from));
         }
-        return behind;
+        return lag;
     }
 
     /**
