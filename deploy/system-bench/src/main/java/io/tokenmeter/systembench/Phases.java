@@ -422,6 +422,33 @@ final class Phases {
             requests[i] = request.getBytes(StandardCharsets.ISO_8859_1);
         }
         int connections = 16;
+        // Each user's first read: its token verified, its status loaded from the read model.
+        HttpLoad.Result first =
+                HttpLoad.run(
+                        stack.port(DASHBOARD),
+                        connections,
+                        0,
+                        (c, n) -> {
+                            long user = n * connections + c;
+                            return user < users ? requests[(int) user] : null;
+                        });
+        rows.add(
+                Row.of(
+                                "status reads",
+                                "each user's first read (token verified, status loaded), 16"
+                                        + " connections",
+                                first.perSecond(),
+                                "/s",
+                                null)
+                        .note(
+                                String.format(
+                                        Locale.ROOT,
+                                        "%,d users in %.1f s, p50 %.2f ms, p99 %.2f ms, %d not 2xx",
+                                        users,
+                                        first.seconds(),
+                                        first.latencies().percentileMillis(50),
+                                        first.latencies().percentileMillis(99),
+                                        first.failed())));
         HttpLoad.Requests reads = (c, n) -> requests[(int) ((c * 7919L + n) % users)];
         HttpLoad.run(stack.port(DASHBOARD), connections, options.quick() ? 1 : 3, reads);
         HttpLoad.Result result =
@@ -430,7 +457,7 @@ final class Phases {
         rows.add(
                 Row.of(
                                 "status reads",
-                                "GET /api/subscription/status/s, 16 connections, caught-up system",
+                                "GET /api/subscription/status/s, 16 connections, caught-up system, every user read before",
                                 result.perSecond(),
                                 "/s",
                                 Target.atLeast(15_000, "/s"))
