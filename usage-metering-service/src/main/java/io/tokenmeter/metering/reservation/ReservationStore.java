@@ -30,13 +30,13 @@ public interface ReservationStore {
             Map<String, Quota> quotas) {}
 
     /**
-     * Creates the user's reservation row if missing, in a transaction of its own that commits
-     * before any transaction that locks the row: a row created inside the admitting transaction
+     * Creates the users' reservation rows where missing, in a transaction of its own that commits
+     * before any transaction that locks the rows: a row created inside the admitting transaction
      * would be invisible to a metering batch settling at the same time, which would then not wait
-     * for it. It also waits for the metering batches in flight, which may have looked for the row
-     * before it existed.
+     * for it. It also waits, once for all the users, for the metering batches in flight, which may
+     * have looked for the rows before they existed.
      */
-    void addUser(String userId);
+    void addUsers(Collection<String> userIds);
 
     /**
      * In one snapshot: the user's plan, usage in its current bucket, and the tokens of their holds

@@ -59,14 +59,12 @@ public final class Reservations {
         Attempt[] attempts = new Attempt[requests.size()];
         Set<String> unknown = transactions.inTransaction(() -> admitKnown(requests, attempts));
         if (!unknown.isEmpty()) {
-            // A user's row is created in a transaction of its own (ReservationStore#addUser).
-            for (String userId : unknown) {
-                transactions.inTransaction(
-                        () -> {
-                            store.addUser(userId);
-                            return null;
-                        });
-            }
+            // Users' rows are created in a transaction of their own (ReservationStore#addUsers).
+            transactions.inTransaction(
+                    () -> {
+                        store.addUsers(unknown);
+                        return null;
+                    });
             List<Integer> retried = new ArrayList<>();
             for (int i = 0; i < attempts.length; i++) {
                 if (attempts[i] == null) {

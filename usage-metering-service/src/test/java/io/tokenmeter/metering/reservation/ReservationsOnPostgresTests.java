@@ -218,6 +218,62 @@ class ReservationsOnPostgresTests {
         assertThat(reservations.quotaOf(user).held()).isEqualTo(1_000);
     }
 
+    /**
+     * A user's first reservation waits for the metering transactions in flight
+     * (ReservationStore#addUsers). A batch of new users waits for them once, not once per user:
+     * here metering keeps its table lock half a second at a time, back to back, as a busy meter
+     * does, and ten new users are admitted together.
+     */
+    @Test
+    void aBatchOfNewUsersWaitsForTheMeteringInFlightOnceNotOncePerUser() throws Exception {
+        AtomicBoolean metering = new AtomicBoolean(true);
+        CountDownLatch locked = new CountDownLatch(1);
+        CompletableFuture<Void> busyMeter =
+                CompletableFuture.runAsync(
+                        () -> {
+                            while (metering.get()) {
+                                postgres.transactions.inTransaction(
+                                        () -> {
+                                            postgres.jdbc.execute(
+                                                    "lock table usage_total in row exclusive mode");
+                                            locked.countDown();
+                                            sleep(500);
+                                            return null;
+                                        });
+                            }
+                        });
+        try {
+            assertThat(locked.await(5, TimeUnit.SECONDS)).isTrue();
+            List<ReservationRequest> newUsers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                newUsers.add(
+                        new ReservationRequest(
+                                user + "-" + i,
+                                user + "-" + i + "-a",
+                                1_000,
+                                Duration.ofMinutes(5)));
+            }
+            long start = System.nanoTime();
+            List<Admission> admissions = reservations.reserveAll(newUsers);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(admissions).allMatch(Admission.Granted.class::isInstance);
+            // Once per user would be ten waits of up to half a second each.
+            assertThat(took).isLessThan(Duration.ofMillis(2_000));
+        } finally {
+            metering.set(false);
+            busyMeter.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static double settled(SimpleMeterRegistry registry) {
         return registry.get("tokenmeter.reservations").tag("outcome", "settled").counter().count();
     }

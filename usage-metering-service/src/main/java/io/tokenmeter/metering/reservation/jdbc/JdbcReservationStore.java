@@ -132,13 +132,16 @@ public class JdbcReservationStore implements ReservationStore {
      * ledger insert to its commit ({@code JdbcUsageStore}); {@code SHARE} conflicts with it. So
      * this waits for the batches in flight, which may have looked for the user's row before it
      * existed and skipped their holds: once it commits, their sessions are in the ledger for the
-     * admission to see, and every later batch finds the row. Once per user, ever.
+     * admission to see, and every later batch finds the row. Once per user, ever, and once for all
+     * the new users of an admission batch.
      */
     @Override
-    public void addUser(String userId) {
+    public void addUsers(Collection<String> userIds) {
         jdbc.execute("lock table usage_total in share mode");
         jdbc.update(
-                "insert into reservation_user (user_id) values (?) on conflict do nothing", userId);
+                "insert into reservation_user (user_id) select u from unnest(?::text[]) as u"
+                        + " order by u on conflict do nothing",
+                (Object) userIds.toArray(String[]::new));
     }
 
     @Override
