@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +25,14 @@ import org.springframework.jdbc.core.RowMapper;
 
 /** Holds on PostgreSQL ({@code reservation}, {@code reservation_user}). */
 public class JdbcReservationStore implements ReservationStore {
+
+    /**
+     * A hold whose session is in the ledger was settled by its metering (which counted the session
+     * in full): an admission that raced that batch may have saved it after the batch's delete, and
+     * the sweeper deletes it later. Reads leave it out from the batch's commit on.
+     */
+    private static final String NOT_METERED =
+            " and not exists (select 1 from session_ledger l where l.session_id = r.session_id)";
 
     /**
      * Each user's plan, usage in the plan's bucket (as the quota endpoint has always read it) and
@@ -39,19 +46,24 @@ public class JdbcReservationStore implements ReservationStore {
                     + " and t.period_start = coalesce(p.bucket, '-infinity'::timestamptz)), 0)"
                     + " as used,"
                     + " (select coalesce(sum(r.tokens), 0) from reservation r"
-                    + " where r.user_id = u.user_id and r.expires_at > ?) as held"
+                    + " where r.user_id = u.user_id and r.expires_at > ?"
+                    + NOT_METERED
+                    + ") as held"
                     + " from unnest(?::text[]) as u(user_id)"
                     + " left join user_plan p on p.user_id = u.user_id";
 
     /**
-     * Four statements sent in one round trip and run in order: the users' locks (sorted, as
-     * metering's settlement takes them), the sessions' holds (locked, sorted), which sessions were
-     * metered, and each user's plan, usage in the plan's bucket and live holds. Under READ
-     * COMMITTED each statement reads a snapshot taken when it starts, so the reads see everything
-     * committed before the locks were granted.
+     * Four statements sent in one round trip and run in order: the users' rows (sorted), created
+     * where missing and locked, which serializes admissions of a user across threads and instances;
+     * the sessions' holds (locked, sorted); which sessions were metered; and each user's plan,
+     * usage in the plan's bucket and live holds. Under READ COMMITTED each statement reads a
+     * snapshot taken when it starts, so the reads see everything committed before the locks were
+     * granted.
      */
     private static final String LOCK_AND_READ_ALL =
-            "select user_id from reservation_user where user_id = any(?::text[])"
+            "insert into reservation_user (user_id) select u from unnest(?::text[]) as u"
+                    + " order by u on conflict do nothing;"
+                    + " select user_id from reservation_user where user_id = any(?::text[])"
                     + " order by user_id for update;"
                     + " select * from reservation where session_id = any(?::text[])"
                     + " order by session_id for update;"
@@ -88,17 +100,13 @@ public class JdbcReservationStore implements ReservationStore {
                                         connection.createArrayOf(
                                                 "text", sessionIds.toArray(String[]::new));
                                 statement.setArray(1, users);
-                                statement.setArray(2, sessions);
+                                statement.setArray(2, users);
                                 statement.setArray(3, sessions);
-                                statement.setObject(4, timestamp(now));
-                                statement.setArray(5, users);
-                                statement.execute();
-                                Set<String> locked = new HashSet<>();
-                                try (ResultSet rs = statement.getResultSet()) {
-                                    while (rs.next()) {
-                                        locked.add(rs.getString(1));
-                                    }
-                                }
+                                statement.setArray(4, sessions);
+                                statement.setObject(5, timestamp(now));
+                                statement.setArray(6, users);
+                                statement.execute(); // the insert
+                                statement.getMoreResults(); // the users, locked
                                 statement.getMoreResults();
                                 Map<String, Hold> holds = new HashMap<>();
                                 try (ResultSet rs = statement.getResultSet()) {
@@ -122,26 +130,9 @@ public class JdbcReservationStore implements ReservationStore {
                                         quotas.put(userId, quota(rs, userId));
                                     }
                                 }
-                                return new AdmittingAll(locked, metered, holds, quotas);
+                                return new AdmittingAll(metered, holds, quotas);
                             }
                         });
-    }
-
-    /**
-     * Every metering batch holds {@code ROW EXCLUSIVE} on {@code usage_total} from before its
-     * ledger insert to its commit ({@code JdbcUsageStore}); {@code SHARE} conflicts with it. So
-     * this waits for the batches in flight, which may have looked for the user's row before it
-     * existed and skipped their holds: once it commits, their sessions are in the ledger for the
-     * admission to see, and every later batch finds the row. Once per user, ever, and once for all
-     * the new users of an admission batch.
-     */
-    @Override
-    public void addUsers(Collection<String> userIds) {
-        jdbc.execute("lock table usage_total in share mode");
-        jdbc.update(
-                "insert into reservation_user (user_id) select u from unnest(?::text[]) as u"
-                        + " order by u on conflict do nothing",
-                (Object) userIds.toArray(String[]::new));
     }
 
     @Override
@@ -253,30 +244,24 @@ public class JdbcReservationStore implements ReservationStore {
     public long heldTokens(Instant now) {
         Long held =
                 jdbc.queryForObject(
-                        "select coalesce(sum(tokens), 0) from reservation where expires_at > ?",
+                        "select coalesce(sum(tokens), 0) from reservation r where expires_at > ?"
+                                + NOT_METERED,
                         Long.class,
                         timestamp(now));
         return held == null ? 0 : held;
     }
 
     @Override
-    public Set<String> lockUsers(Collection<String> userIds) {
-        String[] users = userIds.toArray(String[]::new);
-        Set<String> locked = new LinkedHashSet<>();
-        jdbc.query(
-                connection -> {
-                    PreparedStatement statement =
-                            connection.prepareStatement(
-                                    "select user_id from reservation_user"
-                                            + " where user_id = any(?::text[])"
-                                            + " order by user_id for update");
-                    statement.setArray(1, connection.createArrayOf("text", users));
-                    return statement;
-                },
-                (ResultSet rs) -> {
-                    locked.add(rs.getString(1));
-                });
-        return locked;
+    public List<SettledHold> deleteSettledLate(int max) {
+        // SKIP LOCKED, as for expired holds.
+        return jdbc.query(
+                "delete from reservation r using session_ledger l"
+                        + " where l.session_id = r.session_id and r.session_id in"
+                        + " (select r2.session_id from reservation r2 join session_ledger l2"
+                        + " using (session_id) order by r2.session_id limit ?"
+                        + " for update of r2 skip locked) returning r.*, l.tokens as used",
+                (rs, row) -> new SettledHold(HOLD.mapRow(rs, row), rs.getLong("used")),
+                max);
     }
 
     @Override
@@ -285,8 +270,11 @@ public class JdbcReservationStore implements ReservationStore {
         return jdbc.query(
                 connection -> {
                     PreparedStatement statement =
+                            // Locked in session order, as admissions lock holds: no deadlock.
                             connection.prepareStatement(
-                                    "delete from reservation where session_id = any(?::text[])"
+                                    "delete from reservation where session_id in (select"
+                                            + " session_id from reservation where session_id ="
+                                            + " any(?::text[]) order by session_id for update)"
                                             + " returning *");
                     statement.setArray(1, connection.createArrayOf("text", ids));
                     return statement;
