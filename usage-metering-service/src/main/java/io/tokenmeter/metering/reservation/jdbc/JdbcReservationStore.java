@@ -5,7 +5,6 @@ import io.tokenmeter.metering.reservation.Quota;
 import io.tokenmeter.metering.reservation.ReservationStore;
 import io.tokenmeter.metering.usage.Plan;
 import io.tokenmeter.schemas.Tier;
-import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 
 /** Holds on PostgreSQL ({@code reservation}, {@code reservation_user}). */
@@ -67,6 +66,20 @@ public class JdbcReservationStore implements ReservationStore {
                             rs.getLong("tokens"),
                             instant(rs, "expires_at"));
 
+    private static final RowMapper<Quota> QUOTA =
+            (rs, row) -> {
+                Tier tier = Tier.valueOf(rs.getString("tier"));
+                Plan plan =
+                        tier.paid()
+                                ? new Plan(
+                                        tier,
+                                        optionalInstant(rs, "period_start"),
+                                        optionalInstant(rs, "period_end"))
+                                : Plan.FREE;
+                return new Quota(
+                        rs.getString("user_id"), plan, rs.getLong("used"), rs.getLong("held"));
+            };
+
     private final JdbcTemplate jdbc;
 
     public JdbcReservationStore(JdbcTemplate jdbc) {
@@ -76,55 +89,39 @@ public class JdbcReservationStore implements ReservationStore {
     @Override
     public AdmittingAll lockAndReadAll(
             Collection<String> userIds, Collection<String> sessionIds, Instant now) {
-        return jdbc.execute(
-                (ConnectionCallback<AdmittingAll>)
-                        connection -> {
-                            try (PreparedStatement statement =
-                                    connection.prepareStatement(LOCK_AND_READ_ALL)) {
-                                Array users =
-                                        connection.createArrayOf(
-                                                "text", userIds.toArray(String[]::new));
-                                Array sessions =
-                                        connection.createArrayOf(
-                                                "text", sessionIds.toArray(String[]::new));
-                                statement.setArray(1, users);
-                                statement.setArray(2, sessions);
-                                statement.setArray(3, sessions);
-                                statement.setObject(4, timestamp(now));
-                                statement.setArray(5, users);
-                                statement.execute();
-                                Set<String> locked = new HashSet<>();
-                                try (ResultSet rs = statement.getResultSet()) {
-                                    while (rs.next()) {
-                                        locked.add(rs.getString(1));
-                                    }
-                                }
-                                statement.getMoreResults();
-                                Map<String, Hold> holds = new HashMap<>();
-                                try (ResultSet rs = statement.getResultSet()) {
-                                    while (rs.next()) {
-                                        Hold hold = HOLD.mapRow(rs, 0);
-                                        holds.put(hold.sessionId(), hold);
-                                    }
-                                }
-                                statement.getMoreResults();
-                                Set<String> metered = new HashSet<>();
-                                try (ResultSet rs = statement.getResultSet()) {
-                                    while (rs.next()) {
-                                        metered.add(rs.getString(1));
-                                    }
-                                }
-                                statement.getMoreResults();
-                                Map<String, Quota> quotas = new HashMap<>();
-                                try (ResultSet rs = statement.getResultSet()) {
-                                    while (rs.next()) {
-                                        String userId = rs.getString("user_id");
-                                        quotas.put(userId, quota(rs, userId));
-                                    }
-                                }
-                                return new AdmittingAll(locked, metered, holds, quotas);
-                            }
-                        });
+        String[] users = userIds.toArray(String[]::new);
+        String[] sessions = sessionIds.toArray(String[]::new);
+        Set<String> locked = new HashSet<>();
+        Map<String, Hold> holds = new HashMap<>();
+        Set<String> metered = new HashSet<>();
+        Map<String, Quota> quotas = new HashMap<>();
+        jdbc.execute(
+                LOCK_AND_READ_ALL,
+                (PreparedStatement ps) -> {
+                    ps.setObject(1, users);
+                    ps.setObject(2, sessions);
+                    ps.setObject(3, sessions);
+                    ps.setObject(4, timestamp(now));
+                    ps.setObject(5, users);
+                    ps.execute();
+                    eachRow(ps, rs -> locked.add(rs.getString(1)));
+                    eachRow(ps, rs -> holds.put(rs.getString("session_id"), HOLD.mapRow(rs, 0)));
+                    eachRow(ps, rs -> metered.add(rs.getString(1)));
+                    eachRow(ps, rs -> quotas.put(rs.getString("user_id"), QUOTA.mapRow(rs, 0)));
+                    return null;
+                });
+        return new AdmittingAll(locked, metered, holds, quotas);
+    }
+
+    /** Runs {@code row} on each row of the statement's current result, then moves to the next. */
+    private static void eachRow(PreparedStatement statement, RowCallbackHandler row)
+            throws SQLException {
+        try (ResultSet rs = statement.getResultSet()) {
+            while (rs.next()) {
+                row.processRow(rs);
+            }
+        }
+        statement.getMoreResults();
     }
 
     /**
@@ -143,82 +140,23 @@ public class JdbcReservationStore implements ReservationStore {
 
     @Override
     public Quota quota(String userId, Instant now) {
-        return jdbc.query(
-                connection -> {
-                    PreparedStatement statement = connection.prepareStatement(QUOTAS);
-                    statement.setObject(1, timestamp(now));
-                    statement.setArray(2, connection.createArrayOf("text", new String[] {userId}));
-                    return statement;
-                },
-                (ResultSet rs) -> {
-                    rs.next();
-                    return quota(rs, userId);
-                });
-    }
-
-    private static Quota quota(ResultSet rs, String userId) throws SQLException {
-        Tier tier = Tier.valueOf(rs.getString("tier"));
-        Plan plan =
-                tier.paid()
-                        ? new Plan(
-                                tier,
-                                optionalInstant(rs, "period_start"),
-                                optionalInstant(rs, "period_end"))
-                        : Plan.FREE;
-        return new Quota(userId, plan, rs.getLong("used"), rs.getLong("held"));
+        return jdbc.queryForObject(QUOTAS, QUOTA, timestamp(now), new String[] {userId});
     }
 
     @Override
     public void saveAll(Collection<Hold> holds, Instant now) {
-        List<Hold> list = List.copyOf(holds);
-        jdbc.execute(
-                (ConnectionCallback<Integer>)
-                        connection -> {
-                            try (PreparedStatement statement =
-                                    connection.prepareStatement(
-                                            "insert into reservation"
-                                                    + " (session_id, user_id, tokens, expires_at,"
-                                                    + " created_at)"
-                                                    + " select s, u, t, e, ? from unnest("
-                                                    + "?::text[], ?::text[], ?::bigint[],"
-                                                    + " ?::text[]::timestamptz[]) as h(s, u, t, e)"
-                                                    + " on conflict (session_id) do update"
-                                                    + " set user_id = excluded.user_id,"
-                                                    + " tokens = excluded.tokens,"
-                                                    + " expires_at = excluded.expires_at")) {
-                                statement.setObject(1, timestamp(now));
-                                statement.setArray(
-                                        2,
-                                        connection.createArrayOf(
-                                                "text",
-                                                list.stream()
-                                                        .map(Hold::sessionId)
-                                                        .toArray(String[]::new)));
-                                statement.setArray(
-                                        3,
-                                        connection.createArrayOf(
-                                                "text",
-                                                list.stream()
-                                                        .map(Hold::userId)
-                                                        .toArray(String[]::new)));
-                                statement.setArray(
-                                        4,
-                                        connection.createArrayOf(
-                                                "bigint",
-                                                list.stream()
-                                                        .map(Hold::tokens)
-                                                        .toArray(Long[]::new)));
-                                // As ISO-8601 text: the driver has no timestamptz arrays.
-                                statement.setArray(
-                                        5,
-                                        connection.createArrayOf(
-                                                "text",
-                                                list.stream()
-                                                        .map(hold -> hold.expiresAt().toString())
-                                                        .toArray(String[]::new)));
-                                return statement.executeUpdate();
-                            }
-                        });
+        jdbc.update(
+                "insert into reservation (session_id, user_id, tokens, expires_at, created_at)"
+                        + " select s, u, t, e, ? from unnest(?::text[], ?::text[], ?::bigint[],"
+                        + " ?::text[]::timestamptz[]) as h(s, u, t, e)"
+                        + " on conflict (session_id) do update set user_id = excluded.user_id,"
+                        + " tokens = excluded.tokens, expires_at = excluded.expires_at",
+                timestamp(now),
+                holds.stream().map(Hold::sessionId).toArray(String[]::new),
+                holds.stream().map(Hold::userId).toArray(String[]::new),
+                holds.stream().map(Hold::tokens).toArray(Long[]::new),
+                // As ISO-8601 text: the driver has no timestamptz arrays.
+                holds.stream().map(hold -> hold.expiresAt().toString()).toArray(String[]::new));
     }
 
     @Override
@@ -258,37 +196,20 @@ public class JdbcReservationStore implements ReservationStore {
 
     @Override
     public Set<String> lockUsers(Collection<String> userIds) {
-        String[] users = userIds.toArray(String[]::new);
-        Set<String> locked = new LinkedHashSet<>();
-        jdbc.query(
-                connection -> {
-                    PreparedStatement statement =
-                            connection.prepareStatement(
-                                    "select user_id from reservation_user"
-                                            + " where user_id = any(?::text[])"
-                                            + " order by user_id for update");
-                    statement.setArray(1, connection.createArrayOf("text", users));
-                    return statement;
-                },
-                (ResultSet rs) -> {
-                    locked.add(rs.getString(1));
-                });
-        return locked;
+        return new LinkedHashSet<>(
+                jdbc.queryForList(
+                        "select user_id from reservation_user where user_id = any(?::text[])"
+                                + " order by user_id for update",
+                        String.class,
+                        (Object) userIds.toArray(String[]::new)));
     }
 
     @Override
     public List<Hold> settle(Collection<String> sessionIds) {
-        String[] ids = sessionIds.toArray(String[]::new);
         return jdbc.query(
-                connection -> {
-                    PreparedStatement statement =
-                            connection.prepareStatement(
-                                    "delete from reservation where session_id = any(?::text[])"
-                                            + " returning *");
-                    statement.setArray(1, connection.createArrayOf("text", ids));
-                    return statement;
-                },
-                HOLD);
+                "delete from reservation where session_id = any(?::text[]) returning *",
+                HOLD,
+                (Object) sessionIds.toArray(String[]::new));
     }
 
     private static OffsetDateTime timestamp(Instant instant) {
