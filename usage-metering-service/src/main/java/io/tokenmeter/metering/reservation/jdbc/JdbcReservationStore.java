@@ -3,8 +3,7 @@ package io.tokenmeter.metering.reservation.jdbc;
 import io.tokenmeter.metering.reservation.Hold;
 import io.tokenmeter.metering.reservation.Quota;
 import io.tokenmeter.metering.reservation.ReservationStore;
-import io.tokenmeter.metering.usage.Plan;
-import io.tokenmeter.schemas.Tier;
+import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -66,19 +65,14 @@ public class JdbcReservationStore implements ReservationStore {
                             rs.getLong("tokens"),
                             instant(rs, "expires_at"));
 
+    /** The plan is read as metering reads it. */
     private static final RowMapper<Quota> QUOTA =
-            (rs, row) -> {
-                Tier tier = Tier.valueOf(rs.getString("tier"));
-                Plan plan =
-                        tier.paid()
-                                ? new Plan(
-                                        tier,
-                                        optionalInstant(rs, "period_start"),
-                                        optionalInstant(rs, "period_end"))
-                                : Plan.FREE;
-                return new Quota(
-                        rs.getString("user_id"), plan, rs.getLong("used"), rs.getLong("held"));
-            };
+            (rs, row) ->
+                    new Quota(
+                            rs.getString("user_id"),
+                            JdbcUsageStore.plan(rs),
+                            rs.getLong("used"),
+                            rs.getLong("held"));
 
     private final JdbcTemplate jdbc;
 
@@ -218,11 +212,5 @@ public class JdbcReservationStore implements ReservationStore {
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    private static Optional<Instant> optionalInstant(ResultSet rs, String column)
-            throws SQLException {
-        return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class))
-                .map(OffsetDateTime::toInstant);
     }
 }

@@ -16,6 +16,7 @@ import io.tokenmeter.metering.usage.UsageStore;
 import io.tokenmeter.schemas.Tier;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -317,19 +318,22 @@ public class JdbcUsageStore implements UsageStore {
         jdbc.query(
                 CURRENT_USAGE,
                 (ResultSet rs) -> {
-                    Tier tier = Tier.valueOf(rs.getString("tier"));
-                    Plan plan =
-                            tier.paid()
-                                    ? new Plan(
-                                            tier,
-                                            instant(rs, "period_start"),
-                                            instant(rs, "period_end"))
-                                    : Plan.FREE;
                     String user = rs.getString("user_id");
-                    usage.put(user, new UsageSnapshot(user, plan, rs.getLong("tokens")));
+                    usage.put(user, new UsageSnapshot(user, plan(rs), rs.getLong("tokens")));
                 },
                 (Object) userIds.toArray(String[]::new));
         return usage;
+    }
+
+    /**
+     * The plan a row read from {@code user_plan} holds: its {@code tier} (FREE when the user has
+     * none), {@code period_start} and {@code period_end}.
+     */
+    public static Plan plan(ResultSet rs) throws SQLException {
+        Tier tier = Tier.valueOf(rs.getString("tier"));
+        return tier.paid()
+                ? new Plan(tier, instant(rs, "period_start"), instant(rs, "period_end"))
+                : Plan.FREE;
     }
 
     @Override
