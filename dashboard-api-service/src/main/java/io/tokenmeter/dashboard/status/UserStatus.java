@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * What a user has used and has left (CONTRACT §3.3), joined from the subscription (tier, status,
- * period, payment) and the usage count of the bucket that tier counts against.
+ * period, payment) and the usage count of the bucket that tier counts against. Its components are
+ * the fields of {@code GET /api/subscription/status}, in order (the web adapter writes it as is).
  *
  * <p>Which count: on FREE the lifetime FREE bucket; on a paid tier the bucket of the subscription's
  * current period. A paid period with no usage state yet is a new period nobody has used: 0. A user

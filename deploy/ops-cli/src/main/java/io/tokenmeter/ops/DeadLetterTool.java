@@ -64,12 +64,10 @@ final class DeadLetterTool {
     }
 
     int show(String topic, int partition, long offset) {
-        Optional<ConsumerRecord<byte[], byte[]>> found = find(topic, partition, offset);
-        if (found.isEmpty()) {
-            out.println("no record " + partition + "@" + offset + " on " + deadLetterTopic(topic));
+        ConsumerRecord<byte[], byte[]> record = find(topic, partition, offset);
+        if (record == null) {
             return Ops.REFUSED;
         }
-        ConsumerRecord<byte[], byte[]> record = found.get();
         out.println("record " + partition + "@" + offset + " on " + record.topic());
         out.println("key: " + text(record.key()));
         out.println("timestamp: " + java.time.Instant.ofEpochMilli(record.timestamp()));
@@ -85,12 +83,8 @@ final class DeadLetterTool {
         if (!ofTheCatalogue(topic)) {
             return Ops.REFUSED;
         }
-        Optional<ConsumerRecord<byte[], byte[]>> found = find(topic, partition, offset);
-        if (found.isEmpty()) {
-            out.println("no record " + partition + "@" + offset + " on " + deadLetterTopic(topic));
-            return Ops.REFUSED;
-        }
-        return send(List.of(found.get()));
+        ConsumerRecord<byte[], byte[]> record = find(topic, partition, offset);
+        return record == null ? Ops.REFUSED : send(List.of(record));
     }
 
     int redriveAll(String topic) {
@@ -134,11 +128,16 @@ final class DeadLetterTool {
         return Ops.OK;
     }
 
-    private Optional<ConsumerRecord<byte[], byte[]>> find(
-            String topic, int partition, long offset) {
-        return KafkaClients.readAll(bootstrap, deadLetterTopic(topic)).stream()
-                .filter(record -> record.partition() == partition && record.offset() == offset)
-                .findFirst();
+    /** The dead letter at {@code partition@offset}; null, said on the output, when none. */
+    private ConsumerRecord<byte[], byte[]> find(String topic, int partition, long offset) {
+        Optional<ConsumerRecord<byte[], byte[]>> found =
+                KafkaClients.readAll(bootstrap, deadLetterTopic(topic)).stream()
+                        .filter(r -> r.partition() == partition && r.offset() == offset)
+                        .findFirst();
+        if (found.isEmpty()) {
+            out.println("no record " + partition + "@" + offset + " on " + deadLetterTopic(topic));
+        }
+        return found.orElse(null);
     }
 
     private boolean ofTheCatalogue(String topic) {

@@ -2,7 +2,6 @@ package io.tokenmeter.ops;
 
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -88,15 +87,6 @@ final class FailedNotifications {
     }
 
     private Connection connect() throws SQLException {
-        String url = environment.get("DATABASE_URL");
-        if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException(
-                    "notifications need notification-service's database: set DATABASE_URL (and"
-                            + " DATABASE_USER, DATABASE_PASSWORD)");
-        }
-        return DriverManager.getConnection(
-                url,
-                environment.getOrDefault("DATABASE_USER", "postgres"),
-                environment.getOrDefault("DATABASE_PASSWORD", ""));
+        return Ops.database(environment, "notifications need notification-service's database");
     }
 }

@@ -3,6 +3,8 @@ package io.tokenmeter.ops;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -97,6 +99,22 @@ public final class Ops {
                                     throw failure;
                                 });
         return commandLine.execute(args.toArray(String[]::new));
+    }
+
+    /**
+     * A connection to {@code DATABASE_URL} as {@code DATABASE_USER}; {@code need} says why one is
+     * needed when the URL is not set.
+     */
+    static Connection database(Map<String, String> environment, String need) throws SQLException {
+        String url = environment.get("DATABASE_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException(
+                    need + ": set DATABASE_URL (and DATABASE_USER, DATABASE_PASSWORD)");
+        }
+        return DriverManager.getConnection(
+                url,
+                environment.getOrDefault("DATABASE_USER", "postgres"),
+                environment.getOrDefault("DATABASE_PASSWORD", ""));
     }
 
     String bootstrap() {

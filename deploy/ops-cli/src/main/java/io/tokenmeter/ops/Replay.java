@@ -2,7 +2,6 @@ package io.tokenmeter.ops;
 
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -197,17 +196,10 @@ final class Replay {
             """;
 
     private void dropDerivedState(ReplayableService service) throws SQLException {
-        String url = environment.get("DATABASE_URL");
-        if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException(
-                    "replay --from earliest drops the service's derived state: set DATABASE_URL"
-                            + " (and DATABASE_USER, DATABASE_PASSWORD)");
-        }
         try (Connection connection =
-                        DriverManager.getConnection(
-                                url,
-                                environment.getOrDefault("DATABASE_USER", "postgres"),
-                                environment.getOrDefault("DATABASE_PASSWORD", ""));
+                        Ops.database(
+                                environment,
+                                "replay --from earliest drops the service's derived state");
                 Statement statement = connection.createStatement()) {
             statement.execute(EMPTY_SCHEMA.replace("$schema", service.schema()));
         }

@@ -38,10 +38,6 @@ enum ReplayableService {
         return Arrays.stream(values()).filter(s -> s.serviceName.equals(name)).findFirst();
     }
 
-    String serviceName() {
-        return serviceName;
-    }
-
     /** Each service consumes in one group named after itself (its {@code application.yml}). */
     String consumerGroup() {
         return serviceName;

@@ -84,16 +84,7 @@ public record UserSubscription(
     }
 
     UserSubscription withPeriod(BillingPeriod newPeriod) {
-        return new UserSubscription(
-                userId,
-                tier,
-                status,
-                customerId,
-                subscriptionId,
-                newPeriod,
-                paymentFailed,
-                lastEventCreated,
-                lastFact);
+        return withSubscription(subscriptionId, tier, status, newPeriod);
     }
 
     UserSubscription withSubscription(

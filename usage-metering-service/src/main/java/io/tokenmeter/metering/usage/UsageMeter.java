@@ -146,59 +146,48 @@ public final class UsageMeter {
      * crossings it caused again (see {@link UsageStore#addSubscriptionChanges}).
      */
     public void applySubscriptionChanges(List<SubscriptionChange> changes) {
-        if (changes.isEmpty()) {
-            return;
+        if (!changes.isEmpty()) {
+            transactions.inTransaction(() -> applyInTransaction(changes));
         }
-        transactions.inTransaction(
-                () -> {
-                    UsageStore.KeptChanges kept = store.addSubscriptionChanges(changes);
-                    if (kept.kept().isEmpty() && kept.announceAgain().isEmpty()) {
-                        return null;
-                    }
-                    Instant now = clock.instant();
-                    // The first new state of each user causes its crossings: they share its fate.
-                    Map<String, String> causeByUser = new TreeMap<>();
-                    kept.kept()
-                            .forEach(
-                                    change ->
-                                            causeByUser.putIfAbsent(
-                                                    change.userId(), change.delivery().id()));
-                    List<BucketTotal> recomputed = new ArrayList<>();
-                    causeByUser
-                            .keySet()
-                            .forEach(
-                                    user -> {
-                                        BillingHistory history =
-                                                BillingHistory.derive(
-                                                        store.subscriptionChanges(user));
-                                        if (!history.segments().equals(store.segments(user))) {
-                                            recomputed.addAll(
-                                                    store.replaceSegments(
-                                                            user, history.segments()));
-                                        }
-                                        store.savePlan(user, history.current());
-                                    });
-                    Set<String> users = new LinkedHashSet<>(causeByUser.keySet());
-                    kept.announceAgain().forEach(change -> users.add(change.userId()));
-                    Map<String, UsageSnapshot> usage = store.currentUsage(users);
-                    List<ThresholdCrossing> crossings =
-                            new ArrayList<>(
-                                    record(
-                                            Thresholds.reachedAfterStateChanges(
-                                                    recomputed, usage.values(), now),
-                                            UsageStore.Cause.SUBSCRIPTION_STATE,
-                                            causeByUser));
-                    if (!kept.announceAgain().isEmpty()) {
-                        crossings.addAll(
-                                store.crossingsCausedBy(
-                                        UsageStore.Cause.SUBSCRIPTION_STATE,
-                                        kept.announceAgain().stream()
-                                                .map(change -> change.delivery().id())
-                                                .toList()));
-                    }
-                    events.publish(List.of(), List.copyOf(usage.values()), crossings, now);
-                    return null;
-                });
+    }
+
+    private Void applyInTransaction(List<SubscriptionChange> changes) {
+        UsageStore.KeptChanges kept = store.addSubscriptionChanges(changes);
+        if (kept.kept().isEmpty() && kept.announceAgain().isEmpty()) {
+            return null;
+        }
+        Instant now = clock.instant();
+        // The first new state of each user causes its crossings: they share its fate.
+        Map<String, String> causeByUser = new TreeMap<>();
+        for (SubscriptionChange change : kept.kept()) {
+            causeByUser.putIfAbsent(change.userId(), change.delivery().id());
+        }
+        List<BucketTotal> recomputed = new ArrayList<>();
+        for (String user : causeByUser.keySet()) {
+            BillingHistory history = BillingHistory.derive(store.subscriptionChanges(user));
+            if (!history.segments().equals(store.segments(user))) {
+                recomputed.addAll(store.replaceSegments(user, history.segments()));
+            }
+            store.savePlan(user, history.current());
+        }
+        Set<String> users = new LinkedHashSet<>(causeByUser.keySet());
+        kept.announceAgain().forEach(change -> users.add(change.userId()));
+        Map<String, UsageSnapshot> usage = store.currentUsage(users);
+        List<ThresholdCrossing> crossings =
+                new ArrayList<>(
+                        record(
+                                Thresholds.reachedAfterStateChanges(
+                                        recomputed, usage.values(), now),
+                                UsageStore.Cause.SUBSCRIPTION_STATE,
+                                causeByUser));
+        if (!kept.announceAgain().isEmpty()) {
+            crossings.addAll(
+                    store.crossingsCausedBy(
+                            UsageStore.Cause.SUBSCRIPTION_STATE,
+                            kept.announceAgain().stream().map(c -> c.delivery().id()).toList()));
+        }
+        events.publish(List.of(), List.copyOf(usage.values()), crossings, now);
+        return null;
     }
 
     /** The user's usage in their current period (FREE: lifetime). */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
 
 /**
@@ -19,18 +20,12 @@ import org.springframework.boot.convert.DurationUnit;
  */
 @ConfigurationProperties("tokenmeter.webhook")
 public record WebhookProperties(
-        List<String> secrets,
-        @DurationUnit(ChronoUnit.SECONDS) Duration tolerance,
-        Duration publishTimeout,
-        Duration retryAfter) {
+        @DefaultValue List<String> secrets,
+        @DefaultValue("300") @DurationUnit(ChronoUnit.SECONDS) Duration tolerance,
+        @DefaultValue("5s") Duration publishTimeout,
+        @DefaultValue("10s") Duration retryAfter) {
 
     public WebhookProperties {
-        secrets =
-                secrets == null
-                        ? List.of()
-                        : secrets.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        tolerance = tolerance == null ? Duration.ofSeconds(300) : tolerance;
-        publishTimeout = publishTimeout == null ? Duration.ofSeconds(5) : publishTimeout;
-        retryAfter = retryAfter == null ? Duration.ofSeconds(10) : retryAfter;
+        secrets = secrets.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

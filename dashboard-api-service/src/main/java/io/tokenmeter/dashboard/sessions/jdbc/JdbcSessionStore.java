@@ -3,7 +3,6 @@ package io.tokenmeter.dashboard.sessions.jdbc;
 import io.tokenmeter.dashboard.sessions.PricedSession;
 import io.tokenmeter.dashboard.sessions.SessionStore;
 import io.tokenmeter.dashboard.status.jdbc.ChangeNotifier;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -12,8 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -112,27 +109,18 @@ class JdbcSessionStore implements SessionStore {
             savings[i++] = s.costs().cachedSavingsUsd();
         }
         jdbc.update(
-                connection -> {
-                    PreparedStatement ps = connection.prepareStatement(UPSERT);
-                    ps.setArray(1, connection.createArrayOf("text", ids));
-                    ps.setArray(2, connection.createArrayOf("text", users));
-                    ps.setArray(3, connection.createArrayOf("int8", completedAt));
-                    ps.setArray(4, connection.createArrayOf("int8", tokens));
-                    ps.setArray(5, connection.createArrayOf("text", phases));
-                    ps.setArray(6, connection.createArrayOf("text", prompt));
-                    ps.setArray(7, connection.createArrayOf("text", completion));
-                    ps.setArray(8, connection.createArrayOf("text", cached));
-                    ps.setArray(9, connection.createArrayOf("text", total));
-                    ps.setArray(10, connection.createArrayOf("text", savings));
-                    return ps;
-                });
-        Set<String> owners = new LinkedHashSet<>(List.of(users));
-        jdbc.execute(
-                (ConnectionCallback<Void>)
-                        connection -> {
-                            statusChanges.announce(connection, owners);
-                            return null;
-                        });
+                UPSERT,
+                ids,
+                users,
+                completedAt,
+                tokens,
+                phases,
+                prompt,
+                completion,
+                cached,
+                total,
+                savings);
+        statusChanges.announce(new LinkedHashSet<>(List.of(users)));
     }
 
     @Override

@@ -3,15 +3,12 @@ package io.tokenmeter.dashboard.status.jdbc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.dashboard.config.DashboardProperties;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,33 +36,28 @@ public class ChangeNotifier {
             WHERE pg_notification_queue_usage() < 0.5
             """;
 
+    private final JdbcTemplate jdbc;
     private final String channel;
     private final Counter sent;
     private final Counter skipped;
     private final AtomicBoolean skipping = new AtomicBoolean();
 
-    ChangeNotifier(DashboardProperties properties, MeterRegistry registry) {
+    ChangeNotifier(JdbcTemplate jdbc, DashboardProperties properties, MeterRegistry registry) {
+        this.jdbc = jdbc;
         this.channel = properties.statusNotifyChannel();
         this.sent = ChangeListener.notifications(registry, "sent");
         this.skipped = ChangeListener.notifications(registry, "skipped");
     }
 
-    /** Announces {@code userIds} on {@code connection}, in its current transaction. */
-    public void announce(Connection connection, Collection<String> userIds) throws SQLException {
+    /** Announces {@code userIds} in the current transaction. */
+    public void announce(Collection<String> userIds) {
         List<String> payloads = ChangeNotices.payloads(userIds);
         if (payloads.isEmpty()) {
             return;
         }
-        int notified = 0;
-        try (PreparedStatement ps = connection.prepareStatement(NOTIFY)) {
-            ps.setString(1, channel);
-            ps.setArray(2, connection.createArrayOf("text", payloads.toArray(String[]::new)));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    notified++;
-                }
-            }
-        }
+        int notified =
+                jdbc.query(NOTIFY, (rs, row) -> row, channel, payloads.toArray(String[]::new))
+                        .size();
         sent.increment(notified);
         if (notified < payloads.size()) {
             skipped.increment(payloads.size() - notified);

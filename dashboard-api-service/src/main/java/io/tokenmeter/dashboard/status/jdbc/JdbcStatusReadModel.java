@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -123,12 +122,7 @@ class JdbcStatusReadModel implements StatusReadModel {
         for (SubscriptionSnapshot snapshot : snapshots) {
             users.add(snapshot.userId());
         }
-        jdbc.execute(
-                (ConnectionCallback<Void>)
-                        connection -> {
-                            notifier.announce(connection, users);
-                            return null;
-                        });
+        notifier.announce(users);
     }
 
     @Override
@@ -166,23 +160,17 @@ class JdbcStatusReadModel implements StatusReadModel {
             updatedAts[i] = u.updatedAt().toEpochMilli();
             limits[i] = u.limit();
         }
-        jdbc.execute(
-                (ConnectionCallback<Void>)
-                        connection -> {
-                            try (PreparedStatement ps = connection.prepareStatement(UPSERT_USAGE)) {
-                                ps.setArray(1, connection.createArrayOf("text", userIds));
-                                ps.setArray(2, connection.createArrayOf("text", buckets));
-                                ps.setArray(3, connection.createArrayOf("text", tiers));
-                                ps.setArray(4, connection.createArrayOf("bigint", periodStarts));
-                                ps.setArray(5, connection.createArrayOf("bigint", periodEnds));
-                                ps.setArray(6, connection.createArrayOf("bigint", tokens));
-                                ps.setArray(7, connection.createArrayOf("bigint", updatedAts));
-                                ps.setArray(8, connection.createArrayOf("bigint", limits));
-                                ps.executeUpdate();
-                            }
-                            notifier.announce(connection, users);
-                            return null;
-                        });
+        jdbc.update(
+                UPSERT_USAGE,
+                userIds,
+                buckets,
+                tiers,
+                periodStarts,
+                periodEnds,
+                tokens,
+                updatedAts,
+                limits);
+        notifier.announce(users);
     }
 
     private static Long millis(Instant instant) {

@@ -78,7 +78,7 @@ class StatusCache implements StatusChanges {
     record CachedStatus(byte[] body, String etag) {
 
         static CachedStatus of(JsonMapper json, UserStatus status) {
-            byte[] body = json.writeValueAsBytes(StatusDocument.of(status));
+            byte[] body = json.writeValueAsBytes(status);
             return new CachedStatus(body, "\"" + digest(body) + "\"");
         }
 

@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.tokenmeter.dashboard.status.StatusProjection;
+import io.tokenmeter.dashboard.status.UserStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
@@ -44,7 +45,7 @@ class StatusController {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON_VALUE,
-                            schema = @Schema(implementation = StatusDocument.class)))
+                            schema = @Schema(implementation = UserStatus.class)))
     @ApiResponse(responseCode = "304", description = "Unchanged since the ETag sent")
     @GetMapping(value = "/api/subscription/status", produces = MediaType.APPLICATION_JSON_VALUE)
     void status(

@@ -3,9 +3,7 @@ package io.tokenmeter.metering.reservation.jdbc;
 import io.tokenmeter.metering.reservation.Hold;
 import io.tokenmeter.metering.reservation.Quota;
 import io.tokenmeter.metering.reservation.ReservationStore;
-import io.tokenmeter.metering.usage.Plan;
-import io.tokenmeter.schemas.Tier;
-import java.sql.Array;
+import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,20 +17,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 
 /** Holds on PostgreSQL ({@code reservation}, {@code reservation_user}). */
 public class JdbcReservationStore implements ReservationStore {
 
     /**
+     * Whether hold {@code r}'s session is in the ledger, probed hold by hold: {@code offset 0}
+     * keeps the planner from turning it into a join, which could scan the whole ledger.
+     */
+    private static final String IN_LEDGER =
+            "select 1 from session_ledger l where l.session_id = r.session_id offset 0";
+
+    /**
      * A hold whose session is in the ledger was settled by its metering (which counted the session
      * in full): an admission that raced that batch may have saved it after the batch's delete, and
      * the sweeper deletes it later. Reads leave it out from the batch's commit on.
      */
-    private static final String NOT_METERED =
-            " and not exists (select 1 from session_ledger l where l.session_id = r.session_id)";
+    private static final String NOT_METERED = " and not exists (" + IN_LEDGER + ")";
 
     /**
      * Each user's plan, usage in the plan's bucket (as the quota endpoint has always read it) and
@@ -79,6 +83,15 @@ public class JdbcReservationStore implements ReservationStore {
                             rs.getLong("tokens"),
                             instant(rs, "expires_at"));
 
+    /** The plan is read as metering reads it. */
+    private static final RowMapper<Quota> QUOTA =
+            (rs, row) ->
+                    new Quota(
+                            rs.getString("user_id"),
+                            JdbcUsageStore.plan(rs),
+                            rs.getLong("used"),
+                            rs.getLong("held"));
+
     private final JdbcTemplate jdbc;
 
     public JdbcReservationStore(JdbcTemplate jdbc) {
@@ -88,131 +101,61 @@ public class JdbcReservationStore implements ReservationStore {
     @Override
     public AdmittingAll lockAndReadAll(
             Collection<String> userIds, Collection<String> sessionIds, Instant now) {
-        return jdbc.execute(
-                (ConnectionCallback<AdmittingAll>)
-                        connection -> {
-                            try (PreparedStatement statement =
-                                    connection.prepareStatement(LOCK_AND_READ_ALL)) {
-                                Array users =
-                                        connection.createArrayOf(
-                                                "text", userIds.toArray(String[]::new));
-                                Array sessions =
-                                        connection.createArrayOf(
-                                                "text", sessionIds.toArray(String[]::new));
-                                statement.setArray(1, users);
-                                statement.setArray(2, users);
-                                statement.setArray(3, sessions);
-                                statement.setArray(4, sessions);
-                                statement.setObject(5, timestamp(now));
-                                statement.setArray(6, users);
-                                statement.execute(); // the insert
-                                statement.getMoreResults(); // the users, locked
-                                statement.getMoreResults();
-                                Map<String, Hold> holds = new HashMap<>();
-                                try (ResultSet rs = statement.getResultSet()) {
-                                    while (rs.next()) {
-                                        Hold hold = HOLD.mapRow(rs, 0);
-                                        holds.put(hold.sessionId(), hold);
-                                    }
-                                }
-                                statement.getMoreResults();
-                                Set<String> metered = new HashSet<>();
-                                try (ResultSet rs = statement.getResultSet()) {
-                                    while (rs.next()) {
-                                        metered.add(rs.getString(1));
-                                    }
-                                }
-                                statement.getMoreResults();
-                                Map<String, Quota> quotas = new HashMap<>();
-                                try (ResultSet rs = statement.getResultSet()) {
-                                    while (rs.next()) {
-                                        String userId = rs.getString("user_id");
-                                        quotas.put(userId, quota(rs, userId));
-                                    }
-                                }
-                                return new AdmittingAll(metered, holds, quotas);
-                            }
-                        });
+        String[] users = userIds.toArray(String[]::new);
+        String[] sessions = sessionIds.toArray(String[]::new);
+        Map<String, Hold> holds = new HashMap<>();
+        Set<String> metered = new HashSet<>();
+        Map<String, Quota> quotas = new HashMap<>();
+        jdbc.execute(
+                LOCK_AND_READ_ALL,
+                (PreparedStatement ps) -> {
+                    ps.setObject(1, users);
+                    ps.setObject(2, users);
+                    ps.setObject(3, sessions);
+                    ps.setObject(4, sessions);
+                    ps.setObject(5, timestamp(now));
+                    ps.setObject(6, users);
+                    ps.execute(); // the insert
+                    ps.getMoreResults();
+                    eachRow(ps, rs -> {}); // the users, locked
+                    eachRow(ps, rs -> holds.put(rs.getString("session_id"), HOLD.mapRow(rs, 0)));
+                    eachRow(ps, rs -> metered.add(rs.getString(1)));
+                    eachRow(ps, rs -> quotas.put(rs.getString("user_id"), QUOTA.mapRow(rs, 0)));
+                    return null;
+                });
+        return new AdmittingAll(metered, holds, quotas);
+    }
+
+    /** Runs {@code row} on each row of the statement's current result, then moves to the next. */
+    private static void eachRow(PreparedStatement statement, RowCallbackHandler row)
+            throws SQLException {
+        try (ResultSet rs = statement.getResultSet()) {
+            while (rs.next()) {
+                row.processRow(rs);
+            }
+        }
+        statement.getMoreResults();
     }
 
     @Override
     public Quota quota(String userId, Instant now) {
-        return jdbc.query(
-                connection -> {
-                    PreparedStatement statement = connection.prepareStatement(QUOTAS);
-                    statement.setObject(1, timestamp(now));
-                    statement.setArray(2, connection.createArrayOf("text", new String[] {userId}));
-                    return statement;
-                },
-                (ResultSet rs) -> {
-                    rs.next();
-                    return quota(rs, userId);
-                });
-    }
-
-    private static Quota quota(ResultSet rs, String userId) throws SQLException {
-        Tier tier = Tier.valueOf(rs.getString("tier"));
-        Plan plan =
-                tier.paid()
-                        ? new Plan(
-                                tier,
-                                optionalInstant(rs, "period_start"),
-                                optionalInstant(rs, "period_end"))
-                        : Plan.FREE;
-        return new Quota(userId, plan, rs.getLong("used"), rs.getLong("held"));
+        return jdbc.queryForObject(QUOTAS, QUOTA, timestamp(now), new String[] {userId});
     }
 
     @Override
     public void saveAll(Collection<Hold> holds, Instant now) {
-        List<Hold> list = List.copyOf(holds);
-        jdbc.execute(
-                (ConnectionCallback<Integer>)
-                        connection -> {
-                            try (PreparedStatement statement =
-                                    connection.prepareStatement(
-                                            "insert into reservation"
-                                                    + " (session_id, user_id, tokens, expires_at,"
-                                                    + " created_at)"
-                                                    + " select s, u, t, e, ? from unnest("
-                                                    + "?::text[], ?::text[], ?::bigint[],"
-                                                    + " ?::text[]::timestamptz[]) as h(s, u, t, e)"
-                                                    + " on conflict (session_id) do update"
-                                                    + " set user_id = excluded.user_id,"
-                                                    + " tokens = excluded.tokens,"
-                                                    + " expires_at = excluded.expires_at")) {
-                                statement.setObject(1, timestamp(now));
-                                statement.setArray(
-                                        2,
-                                        connection.createArrayOf(
-                                                "text",
-                                                list.stream()
-                                                        .map(Hold::sessionId)
-                                                        .toArray(String[]::new)));
-                                statement.setArray(
-                                        3,
-                                        connection.createArrayOf(
-                                                "text",
-                                                list.stream()
-                                                        .map(Hold::userId)
-                                                        .toArray(String[]::new)));
-                                statement.setArray(
-                                        4,
-                                        connection.createArrayOf(
-                                                "bigint",
-                                                list.stream()
-                                                        .map(Hold::tokens)
-                                                        .toArray(Long[]::new)));
-                                // As ISO-8601 text: the driver has no timestamptz arrays.
-                                statement.setArray(
-                                        5,
-                                        connection.createArrayOf(
-                                                "text",
-                                                list.stream()
-                                                        .map(hold -> hold.expiresAt().toString())
-                                                        .toArray(String[]::new)));
-                                return statement.executeUpdate();
-                            }
-                        });
+        jdbc.update(
+                "insert into reservation (session_id, user_id, tokens, expires_at, created_at)"
+                        + " select s, u, t, e, ? from unnest(?::text[], ?::text[], ?::bigint[],"
+                        + " ?::text[]::timestamptz[]) as h(s, u, t, e)"
+                        + " on conflict (session_id) do update set user_id = excluded.user_id,"
+                        + " tokens = excluded.tokens, expires_at = excluded.expires_at",
+                timestamp(now),
+                holds.stream().map(Hold::sessionId).toArray(String[]::new),
+                holds.stream().map(Hold::userId).toArray(String[]::new),
+                holds.stream().map(Hold::tokens).toArray(Long[]::new),
+                // As ISO-8601 text: the driver has no timestamptz arrays.
+                holds.stream().map(hold -> hold.expiresAt().toString()).toArray(String[]::new));
     }
 
     @Override
@@ -255,31 +198,25 @@ public class JdbcReservationStore implements ReservationStore {
     public List<SettledHold> deleteSettledLate(int max) {
         // SKIP LOCKED, as for expired holds.
         return jdbc.query(
-                "delete from reservation r using session_ledger l"
-                        + " where l.session_id = r.session_id and r.session_id in"
-                        + " (select r2.session_id from reservation r2 join session_ledger l2"
-                        + " using (session_id) order by r2.session_id limit ?"
-                        + " for update of r2 skip locked) returning r.*, l.tokens as used",
+                "delete from reservation where session_id in (select session_id from"
+                        + " reservation r where exists ("
+                        + IN_LEDGER
+                        + ") order by session_id limit ? for update skip locked) returning *,"
+                        + " (select l.tokens from session_ledger l"
+                        + " where l.session_id = reservation.session_id) as used",
                 (rs, row) -> new SettledHold(HOLD.mapRow(rs, row), rs.getLong("used")),
                 max);
     }
 
     @Override
     public List<Hold> settle(Collection<String> sessionIds) {
-        String[] ids = sessionIds.toArray(String[]::new);
         return jdbc.query(
-                connection -> {
-                    PreparedStatement statement =
-                            // Locked in session order, as admissions lock holds: no deadlock.
-                            connection.prepareStatement(
-                                    "delete from reservation where session_id in (select"
-                                            + " session_id from reservation where session_id ="
-                                            + " any(?::text[]) order by session_id for update)"
-                                            + " returning *");
-                    statement.setArray(1, connection.createArrayOf("text", ids));
-                    return statement;
-                },
-                HOLD);
+                // Locked in session order, as admissions lock holds: no deadlock.
+                "delete from reservation where session_id in (select session_id from reservation"
+                        + " where session_id = any(?::text[]) order by session_id for update)"
+                        + " returning *",
+                HOLD,
+                (Object) sessionIds.toArray(String[]::new));
     }
 
     private static OffsetDateTime timestamp(Instant instant) {
@@ -288,11 +225,5 @@ public class JdbcReservationStore implements ReservationStore {
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    private static Optional<Instant> optionalInstant(ResultSet rs, String column)
-            throws SQLException {
-        return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class))
-                .map(OffsetDateTime::toInstant);
     }
 }

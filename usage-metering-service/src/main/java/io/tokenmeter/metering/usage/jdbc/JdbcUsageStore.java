@@ -16,6 +16,7 @@ import io.tokenmeter.metering.usage.UsageStore;
 import io.tokenmeter.schemas.Tier;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -199,21 +200,17 @@ public class JdbcUsageStore implements UsageStore {
                 lowest.merge(delivery.lane(), delivery.position(), Math::min);
             }
         }
-        Set<String> added = new HashSet<>(n * 2);
-        jdbc.query(
-                connection -> {
-                    PreparedStatement statement = connection.prepareStatement(ADD_TO_LEDGER);
-                    statement.setArray(1, Sql.texts(connection, ids));
-                    statement.setArray(2, Sql.texts(connection, users));
-                    statement.setArray(3, Sql.longs(connection, completedAt));
-                    statement.setArray(4, Sql.longs(connection, tokens));
-                    statement.setArray(5, Sql.ints(connection, partitions));
-                    statement.setArray(6, Sql.longs(connection, offsets));
-                    return statement;
-                },
-                (ResultSet rs) -> {
-                    added.add(rs.getString(1));
-                });
+        Set<String> added =
+                new HashSet<>(
+                        jdbc.queryForList(
+                                ADD_TO_LEDGER,
+                                String.class,
+                                ids,
+                                users,
+                                completedAt,
+                                tokens,
+                                partitions,
+                                offsets));
         Set<String> again = added.size() == n ? Set.of() : announceAgain(sessions, added);
         if (!lowest.isEmpty()) {
             deliveredBelow(Input.SESSIONS, lowest);
@@ -233,19 +230,8 @@ public class JdbcUsageStore implements UsageStore {
         String[] ids = known.stream().map(SessionUsage::sessionId).toArray(String[]::new);
         Integer[] partitions = known.stream().map(s -> s.delivery().lane()).toArray(Integer[]::new);
         Long[] offsets = known.stream().map(s -> s.delivery().position()).toArray(Long[]::new);
-        Set<String> again = new HashSet<>();
-        jdbc.query(
-                connection -> {
-                    PreparedStatement statement = connection.prepareStatement(TO_ANNOUNCE_AGAIN);
-                    statement.setArray(1, Sql.texts(connection, ids));
-                    statement.setArray(2, Sql.ints(connection, partitions));
-                    statement.setArray(3, Sql.longs(connection, offsets));
-                    return statement;
-                },
-                (ResultSet rs) -> {
-                    again.add(rs.getString(1));
-                });
-        return again;
+        return new HashSet<>(
+                jdbc.queryForList(TO_ANNOUNCE_AGAIN, String.class, ids, partitions, offsets));
     }
 
     @Override
@@ -255,14 +241,7 @@ public class JdbcUsageStore implements UsageStore {
         for (int i = 0; i < partitions.length; i++) {
             below[i] = positions.get(partitions[i]);
         }
-        jdbc.update(
-                connection -> {
-                    PreparedStatement statement = connection.prepareStatement(DELIVERED_BELOW);
-                    statement.setString(1, input.name());
-                    statement.setArray(2, Sql.ints(connection, partitions));
-                    statement.setArray(3, Sql.longs(connection, below));
-                    return statement;
-                });
+        jdbc.update(DELIVERED_BELOW, input.name(), partitions, below);
     }
 
     @Override
@@ -277,15 +256,7 @@ public class JdbcUsageStore implements UsageStore {
             completedAt[i] = session.completedAt().toEpochMilli();
             tokens[i] = session.totalTokens();
         }
-        return jdbc.query(
-                connection -> {
-                    PreparedStatement statement = connection.prepareStatement(ADD_TO_TOTALS);
-                    statement.setArray(1, Sql.texts(connection, users));
-                    statement.setArray(2, Sql.longs(connection, completedAt));
-                    statement.setArray(3, Sql.longs(connection, tokens));
-                    return statement;
-                },
-                BUCKET_TOTAL);
+        return jdbc.query(ADD_TO_TOTALS, BUCKET_TOTAL, users, completedAt, tokens);
     }
 
     @Override
@@ -309,38 +280,26 @@ public class JdbcUsageStore implements UsageStore {
             limits[i] = crossing.limit();
             at[i] = crossing.crossedAt().toEpochMilli();
         }
-        List<ThresholdCrossing> recorded =
+        return inAnnouncementOrder(
                 jdbc.query(
-                        connection -> {
-                            PreparedStatement statement =
-                                    connection.prepareStatement(
-                                            String.format(RECORD_CROSSINGS, causeColumn(cause)));
-                            statement.setArray(1, Sql.texts(connection, users));
-                            statement.setArray(2, Sql.longs(connection, periods));
-                            statement.setArray(3, Sql.ints(connection, percents));
-                            statement.setArray(4, Sql.longs(connection, used));
-                            statement.setArray(5, Sql.longs(connection, limits));
-                            statement.setArray(6, Sql.longs(connection, at));
-                            statement.setArray(7, Sql.texts(connection, causes));
-                            return statement;
-                        },
-                        CROSSING);
-        return inAnnouncementOrder(recorded);
+                        String.format(RECORD_CROSSINGS, causeColumn(cause)),
+                        CROSSING,
+                        users,
+                        periods,
+                        percents,
+                        used,
+                        limits,
+                        at,
+                        causes));
     }
 
     @Override
     public List<ThresholdCrossing> crossingsCausedBy(Cause cause, Collection<String> causes) {
-        String[] ids = causes.toArray(String[]::new);
         return inAnnouncementOrder(
                 jdbc.query(
-                        connection -> {
-                            PreparedStatement statement =
-                                    connection.prepareStatement(
-                                            String.format(CROSSINGS_CAUSED_BY, causeColumn(cause)));
-                            statement.setArray(1, Sql.texts(connection, ids));
-                            return statement;
-                        },
-                        CROSSING));
+                        String.format(CROSSINGS_CAUSED_BY, causeColumn(cause)),
+                        CROSSING,
+                        (Object) causes.toArray(String[]::new)));
     }
 
     /** A stable order: by user, bucket, then the lower threshold first. */
@@ -355,27 +314,26 @@ public class JdbcUsageStore implements UsageStore {
 
     @Override
     public Map<String, UsageSnapshot> currentUsage(Collection<String> userIds) {
-        String[] users = userIds.toArray(String[]::new);
         Map<String, UsageSnapshot> usage = new LinkedHashMap<>();
         jdbc.query(
-                connection -> {
-                    PreparedStatement statement = connection.prepareStatement(CURRENT_USAGE);
-                    statement.setArray(1, Sql.texts(connection, users));
-                    return statement;
-                },
+                CURRENT_USAGE,
                 (ResultSet rs) -> {
-                    Tier tier = Tier.valueOf(rs.getString("tier"));
-                    Plan plan =
-                            tier.paid()
-                                    ? new Plan(
-                                            tier,
-                                            instant(rs, "period_start"),
-                                            instant(rs, "period_end"))
-                                    : Plan.FREE;
                     String user = rs.getString("user_id");
-                    usage.put(user, new UsageSnapshot(user, plan, rs.getLong("tokens")));
-                });
+                    usage.put(user, new UsageSnapshot(user, plan(rs), rs.getLong("tokens")));
+                },
+                (Object) userIds.toArray(String[]::new));
         return usage;
+    }
+
+    /**
+     * The plan a row read from {@code user_plan} holds: its {@code tier} (FREE when the user has
+     * none), {@code period_start} and {@code period_end}.
+     */
+    public static Plan plan(ResultSet rs) throws SQLException {
+        Tier tier = Tier.valueOf(rs.getString("tier"));
+        return tier.paid()
+                ? new Plan(tier, instant(rs, "period_start"), instant(rs, "period_end"))
+                : Plan.FREE;
     }
 
     @Override

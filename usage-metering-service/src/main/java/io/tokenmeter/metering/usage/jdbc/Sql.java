@@ -1,7 +1,5 @@
 package io.tokenmeter.metering.usage.jdbc;
 
-import java.sql.Array;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,18 +19,6 @@ final class Sql {
     }
 
     private Sql() {}
-
-    static Array texts(Connection connection, String[] values) throws SQLException {
-        return connection.createArrayOf("text", values);
-    }
-
-    static Array longs(Connection connection, Long[] values) throws SQLException {
-        return connection.createArrayOf("int8", values);
-    }
-
-    static Array ints(Connection connection, Integer[] values) throws SQLException {
-        return connection.createArrayOf("int4", values);
-    }
 
     static OffsetDateTime timestamp(Instant instant) {
         return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);

@@ -2,6 +2,7 @@ package io.tokenmeter.ingress.webhook.web;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -34,20 +35,16 @@ final class WebhookMetrics {
                 .increment();
     }
 
-    /** The outcome tag values. */
+    /** The outcomes; each one's tag value is its name in lower case. */
     enum Outcome {
-        ACCEPTED("accepted"),
-        BAD_SIGNATURE("bad_signature"),
-        STALE("stale"),
-        MALFORMED("malformed"),
-        TOO_LARGE("too_large"),
-        UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
-        UNAVAILABLE("unavailable");
+        ACCEPTED,
+        BAD_SIGNATURE,
+        STALE,
+        MALFORMED,
+        TOO_LARGE,
+        UNSUPPORTED_MEDIA_TYPE,
+        UNAVAILABLE;
 
-        final String tag;
-
-        Outcome(String tag) {
-            this.tag = tag;
-        }
+        final String tag = name().toLowerCase(Locale.ROOT);
     }
 }
