@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -643,7 +644,13 @@ final class Reservations {
                 return retries;
             } catch (SQLException e) {
                 c.rollback();
-                if (!"40001".equals(e.getSQLState()) && !"40P01".equals(e.getSQLState())) {
+                // Serialization failures and deadlocks, and the predicate-lock table running full
+                // (53200): SERIALIZABLE keeps a committed transaction's read locks while others
+                // that overlapped it run, and 64 clients can fill it. Each is retried, as
+                // SERIALIZABLE's users must.
+                if (Set.of("40001", "40P01", "53200").contains(e.getSQLState())) {
+                    LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+                } else {
                     throw e;
                 }
             }

@@ -44,8 +44,8 @@ public interface ReservationStore {
     long heldTokens(Instant now);
 
     /**
-     * Deletes the sessions' holds (live or not), locking them in session order; returns them. Runs
-     * in the metering transaction that counts the sessions.
+     * Deletes the sessions' holds (live or not); returns them. Runs in the metering transaction
+     * that counts the sessions.
      */
     List<Hold> settle(Collection<String> sessionIds);
 

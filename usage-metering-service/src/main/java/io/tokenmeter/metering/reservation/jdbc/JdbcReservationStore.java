@@ -211,10 +211,7 @@ public class JdbcReservationStore implements ReservationStore {
     @Override
     public List<Hold> settle(Collection<String> sessionIds) {
         return jdbc.query(
-                // Locked in session order, as admissions lock holds: no deadlock.
-                "delete from reservation where session_id in (select session_id from reservation"
-                        + " where session_id = any(?::text[]) order by session_id for update)"
-                        + " returning *",
+                "delete from reservation where session_id = any(?::text[]) returning *",
                 HOLD,
                 (Object) sessionIds.toArray(String[]::new));
     }
