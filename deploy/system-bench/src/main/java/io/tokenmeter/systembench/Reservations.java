@@ -380,8 +380,9 @@ final class Reservations {
 
     /**
      * One reservation per user, released at once, before anything is measured: a user's first
-     * reservation creates its lock row, once ever. A deployed system's users have mostly reserved
-     * before, so the measured loops see them as that; how long this took is in the note. Seconds.
+     * reservation creates its lock row, once ever, waiting for the metering batches in flight
+     * (JdbcReservationStore#addUsers). A deployed system's users have mostly reserved before, so
+     * the measured loops see them as that; how long this took is in the note. Seconds.
      */
     private double firstReservations() throws Exception {
         long start = System.nanoTime();

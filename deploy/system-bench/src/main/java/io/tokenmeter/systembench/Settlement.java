@@ -13,9 +13,9 @@ import java.util.Locale;
  * Issue 15's paired check: metering must not lose more than 10 % of its throughput to settling
  * holds. Four backlogs, ABAB, each metered from metering's readiness until its lag is gone, as the
  * backlog phase measures: A, every session holding a reservation taken over HTTP beforehand (so
- * every batch deletes its sessions' holds); B, sessions of users who never reserved. Every run is
- * reported, so that the noise between runs of one kind shows beside the difference between the
- * kinds.
+ * every batch locks its users' rows and deletes their holds); B, sessions of users who never
+ * reserved. Every run is reported, so that the noise between runs of one kind shows beside the
+ * difference between the kinds.
  */
 final class Settlement {
 

@@ -4,8 +4,10 @@ import io.tokenmeter.metering.usage.CountedSessions;
 import io.tokenmeter.metering.usage.SessionUsage;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Settles holds as their sessions are metered, in the metering transaction: a session is counted
@@ -14,11 +16,9 @@ import java.util.Map;
  *
  * <p>Its metrics are reported after the transaction committed ({@link CountedSessions#counted}).
  *
- * <p>It takes no user lock, so admissions never wait for metering. An admission for one of the
- * batch's sessions running at the same time either committed its hold before (the delete sees it,
- * or waits for the admission's lock on it), or finds the session in the ledger, or saved a new hold
- * the delete could not see: reads leave that one out from the batch's commit on, and the sweeper
- * settles it ({@link Reservations#sweep}).
+ * <p>The batch first locks the reservation rows of its users (those who have one): an admission for
+ * one of its sessions running at the same time either committed its hold before (the delete that
+ * follows sees it) or waits, and then finds the session in the ledger.
  */
 public final class ReservationSettlement implements CountedSessions {
 
@@ -32,8 +32,18 @@ public final class ReservationSettlement implements CountedSessions {
 
     @Override
     public Runnable counted(List<SessionUsage> counted, Instant now) {
+        Set<String> users = new LinkedHashSet<>();
+        counted.forEach(session -> users.add(session.userId()));
+        Set<String> reserving = store.lockUsers(users);
+        if (reserving.isEmpty()) {
+            return CountedSessions.NOTHING;
+        }
         Map<String, SessionUsage> sessions = new HashMap<>();
-        counted.forEach(session -> sessions.put(session.sessionId(), session));
+        for (SessionUsage session : counted) {
+            if (reserving.contains(session.userId())) {
+                sessions.put(session.sessionId(), session);
+            }
+        }
         List<Hold> settled = store.settle(sessions.keySet());
         if (settled.isEmpty()) {
             return CountedSessions.NOTHING;

@@ -14,20 +14,33 @@ import java.util.Set;
 public interface ReservationStore {
 
     /**
-     * Locks the users' reservation rows until the transaction ends (creating those missing, in a
-     * fixed order), then the sessions' holds, then reads, after the locks, what admission decides
-     * on: which sessions were metered (are in the ledger), their holds (live or not), and each
-     * user's quota with all their live holds ({@link #quota}).
+     * Locks the users' reservation rows until the transaction ends (those who have one, in a fixed
+     * order), then the sessions' holds, then reads, after the locks, what admission decides on:
+     * which sessions were metered (are in the ledger), their holds (live or not), and each user's
+     * quota with all their live holds ({@link #quota}).
      */
     AdmittingAll lockAndReadAll(
             Collection<String> userIds, Collection<String> sessionIds, Instant now);
 
     /** What {@link #lockAndReadAll} found. */
-    record AdmittingAll(Set<String> metered, Map<String, Hold> holds, Map<String, Quota> quotas) {}
+    record AdmittingAll(
+            Set<String> lockedUsers,
+            Set<String> metered,
+            Map<String, Hold> holds,
+            Map<String, Quota> quotas) {}
+
+    /**
+     * Creates the users' reservation rows where missing, in a transaction of its own that commits
+     * before any transaction that locks the rows: a row created inside the admitting transaction
+     * would be invisible to a metering batch settling at the same time, which would then not wait
+     * for it. It also waits, once for all the users, for the metering batches in flight, which may
+     * have looked for the rows before they existed.
+     */
+    void addUsers(Collection<String> userIds);
 
     /**
      * In one snapshot: the user's plan, usage in its current bucket, and the tokens of their holds
-     * live at {@code now} whose sessions were not metered.
+     * live at {@code now}.
      */
     Quota quota(String userId, Instant now);
 
@@ -40,21 +53,15 @@ public interface ReservationStore {
     /** Deletes up to {@code max} holds expired at {@code now}; returns them. */
     List<Hold> deleteExpired(Instant now, int max);
 
-    /** Tokens held by every live hold whose session was not metered. */
+    /** Tokens held by every live hold. */
     long heldTokens(Instant now);
 
     /**
-     * Deletes the sessions' holds (live or not); returns them. Runs in the metering transaction
-     * that counts the sessions.
+     * Locks the reservation rows of those users who have one, in a fixed order; returns those
+     * users. Users without one have no holds.
      */
+    Set<String> lockUsers(Collection<String> userIds);
+
+    /** Deletes the sessions' holds (live or not); returns them. */
     List<Hold> settle(Collection<String> sessionIds);
-
-    /**
-     * Deletes up to {@code max} holds whose sessions were metered (an admission saved them while
-     * the batch metering the session was committing); returns them with what the session used.
-     */
-    List<SettledHold> deleteSettledLate(int max);
-
-    /** A hold deleted because its session was metered, and the tokens the session used. */
-    record SettledHold(Hold hold, long usedTokens) {}
 }

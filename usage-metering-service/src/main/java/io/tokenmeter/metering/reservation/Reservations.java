@@ -20,13 +20,11 @@ import java.util.TreeSet;
  *
  * <p>Admission is linearizable per user, across threads and instances: it runs in a transaction
  * that first locks the user's reservation row, then reads plan, usage and live holds in one
- * snapshot and admits a hold only if {@code used + holds + tokens ≤ limit}. Metering takes no user
- * lock: the batch that counts a session deletes its hold in the same transaction ({@link
- * ReservationSettlement}), and a hold saved by an admission that raced that batch is left out of
- * every read from the batch's commit on, then deleted by the sweeper ({@link #sweep}). So a read
- * sees a session either held or counted, never both, and at any moment {@code used + live holds ≤
- * limit}, except by what sessions used beyond their own holds (and holds granted under a higher
- * tier before a downgrade).
+ * snapshot and admits a hold only if {@code used + holds + tokens ≤ limit}. A metering batch locks
+ * the same rows before it settles holds ({@link ReservationSettlement}), so a session is either
+ * settled by the batch that meters it or refused as already settled, never held after it was
+ * counted. Hence at any moment {@code used + live holds ≤ limit}, except by what sessions used
+ * beyond their own holds (and holds granted under a higher tier before a downgrade).
  */
 public final class Reservations {
 
@@ -58,8 +56,33 @@ public final class Reservations {
      * batch instead of per request. Returns the admissions in the requests' order.
      */
     public List<Admission> reserveAll(List<ReservationRequest> requests) {
-        List<Attempt> attempts = transactions.inTransaction(() -> admit(requests));
-        List<Admission> admissions = new ArrayList<>(attempts.size());
+        Attempt[] attempts = new Attempt[requests.size()];
+        Set<String> unknown = transactions.inTransaction(() -> admitKnown(requests, attempts));
+        if (!unknown.isEmpty()) {
+            // Users' rows are created in a transaction of their own (ReservationStore#addUsers).
+            transactions.inTransaction(
+                    () -> {
+                        store.addUsers(unknown);
+                        return null;
+                    });
+            List<Integer> retried = new ArrayList<>();
+            for (int i = 0; i < attempts.length; i++) {
+                if (attempts[i] == null) {
+                    retried.add(i);
+                }
+            }
+            List<ReservationRequest> again = retried.stream().map(requests::get).toList();
+            Attempt[] second = new Attempt[again.size()];
+            Set<String> stillUnknown = transactions.inTransaction(() -> admitKnown(again, second));
+            if (!stillUnknown.isEmpty()) {
+                throw new IllegalStateException(
+                        "reservation rows of users " + stillUnknown + " missing after insert");
+            }
+            for (int j = 0; j < second.length; j++) {
+                attempts[retried.get(j)] = second[j];
+            }
+        }
+        List<Admission> admissions = new ArrayList<>(attempts.length);
         for (Attempt attempt : attempts) {
             attempt.report(events);
             admissions.add(attempt.admission());
@@ -67,9 +90,13 @@ public final class Reservations {
         return admissions;
     }
 
-    /** Decides the requests in order, their users locked first, and saves what was granted. */
-    private List<Attempt> admit(List<ReservationRequest> requests) {
-        Attempt[] attempts = new Attempt[requests.size()];
+    /**
+     * Decides, in order, the requests of users who have a reservation row (locked first, in a fixed
+     * order), saves what was granted, and returns the users who have none (their requests' attempts
+     * stay null).
+     */
+    private Set<String> admitKnown(List<ReservationRequest> requests, Attempt[] attempts) {
+        Arrays.fill(attempts, null);
         Instant now = clock.instant();
         Set<String> userIds = new TreeSet<>();
         Set<String> sessionIds = new TreeSet<>();
@@ -81,8 +108,13 @@ public final class Reservations {
         Map<String, Hold> holds = new HashMap<>(read.holds());
         Map<String, Quota> quotas = new HashMap<>(read.quotas());
         Map<String, Hold> toSave = new LinkedHashMap<>();
+        Set<String> unknown = new TreeSet<>();
         for (int i = 0; i < requests.size(); i++) {
             ReservationRequest request = requests.get(i);
+            if (!read.lockedUsers().contains(request.userId())) {
+                unknown.add(request.userId());
+                continue;
+            }
             if (read.metered().contains(request.sessionId())) {
                 attempts[i] =
                         new Attempt(
@@ -119,7 +151,7 @@ public final class Reservations {
         if (!toSave.isEmpty()) {
             store.saveAll(toSave.values(), now);
         }
-        return List.of(attempts);
+        return unknown;
     }
 
     /**
@@ -230,22 +262,16 @@ public final class Reservations {
     }
 
     /**
-     * Deletes expired holds and holds settled late (their sessions were metered), up to {@code max}
-     * of each, and measures the tokens live holds take; returns how many were deleted (call again
-     * while it returns {@code max} or more).
+     * Deletes expired holds, up to {@code max}, and measures the tokens live holds take; returns
+     * how many were deleted (call again while it returns {@code max}).
      */
     public int sweep(int max) {
         Instant now = clock.instant();
-        List<ReservationStore.SettledHold> settled =
-                transactions.inTransaction(() -> store.deleteSettledLate(max));
-        for (ReservationStore.SettledHold late : settled) {
-            events.settled(late.hold(), late.hold().liveAt(now), late.usedTokens());
-        }
         List<Hold> expired = transactions.inTransaction(() -> store.deleteExpired(now, max));
         if (!expired.isEmpty()) {
             events.expired(expired);
         }
         events.held(store.heldTokens(now));
-        return Math.max(settled.size(), expired.size());
+        return expired.size();
     }
 }

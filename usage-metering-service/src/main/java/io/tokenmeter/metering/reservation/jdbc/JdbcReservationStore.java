@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,20 +24,6 @@ import org.springframework.jdbc.core.RowMapper;
 
 /** Holds on PostgreSQL ({@code reservation}, {@code reservation_user}). */
 public class JdbcReservationStore implements ReservationStore {
-
-    /**
-     * Whether hold {@code r}'s session is in the ledger, probed hold by hold: {@code offset 0}
-     * keeps the planner from turning it into a join, which could scan the whole ledger.
-     */
-    private static final String IN_LEDGER =
-            "select 1 from session_ledger l where l.session_id = r.session_id offset 0";
-
-    /**
-     * A hold whose session is in the ledger was settled by its metering (which counted the session
-     * in full): an admission that raced that batch may have saved it after the batch's delete, and
-     * the sweeper deletes it later. Reads leave it out from the batch's commit on.
-     */
-    private static final String NOT_METERED = " and not exists (" + IN_LEDGER + ")";
 
     /**
      * Each user's plan, usage in the plan's bucket (as the quota endpoint has always read it) and
@@ -50,24 +37,19 @@ public class JdbcReservationStore implements ReservationStore {
                     + " and t.period_start = coalesce(p.bucket, '-infinity'::timestamptz)), 0)"
                     + " as used,"
                     + " (select coalesce(sum(r.tokens), 0) from reservation r"
-                    + " where r.user_id = u.user_id and r.expires_at > ?"
-                    + NOT_METERED
-                    + ") as held"
+                    + " where r.user_id = u.user_id and r.expires_at > ?) as held"
                     + " from unnest(?::text[]) as u(user_id)"
                     + " left join user_plan p on p.user_id = u.user_id";
 
     /**
-     * Four statements sent in one round trip and run in order: the users' rows (sorted), created
-     * where missing and locked, which serializes admissions of a user across threads and instances;
-     * the sessions' holds (locked, sorted); which sessions were metered; and each user's plan,
-     * usage in the plan's bucket and live holds. Under READ COMMITTED each statement reads a
-     * snapshot taken when it starts, so the reads see everything committed before the locks were
-     * granted.
+     * Four statements sent in one round trip and run in order: the users' locks (sorted, as
+     * metering's settlement takes them), the sessions' holds (locked, sorted), which sessions were
+     * metered, and each user's plan, usage in the plan's bucket and live holds. Under READ
+     * COMMITTED each statement reads a snapshot taken when it starts, so the reads see everything
+     * committed before the locks were granted.
      */
     private static final String LOCK_AND_READ_ALL =
-            "insert into reservation_user (user_id) select u from unnest(?::text[]) as u"
-                    + " order by u on conflict do nothing;"
-                    + " select user_id from reservation_user where user_id = any(?::text[])"
+            "select user_id from reservation_user where user_id = any(?::text[])"
                     + " order by user_id for update;"
                     + " select * from reservation where session_id = any(?::text[])"
                     + " order by session_id for update;"
@@ -103,6 +85,7 @@ public class JdbcReservationStore implements ReservationStore {
             Collection<String> userIds, Collection<String> sessionIds, Instant now) {
         String[] users = userIds.toArray(String[]::new);
         String[] sessions = sessionIds.toArray(String[]::new);
+        Set<String> locked = new HashSet<>();
         Map<String, Hold> holds = new HashMap<>();
         Set<String> metered = new HashSet<>();
         Map<String, Quota> quotas = new HashMap<>();
@@ -110,20 +93,18 @@ public class JdbcReservationStore implements ReservationStore {
                 LOCK_AND_READ_ALL,
                 (PreparedStatement ps) -> {
                     ps.setObject(1, users);
-                    ps.setObject(2, users);
+                    ps.setObject(2, sessions);
                     ps.setObject(3, sessions);
-                    ps.setObject(4, sessions);
-                    ps.setObject(5, timestamp(now));
-                    ps.setObject(6, users);
-                    ps.execute(); // the insert
-                    ps.getMoreResults();
-                    eachRow(ps, rs -> {}); // the users, locked
+                    ps.setObject(4, timestamp(now));
+                    ps.setObject(5, users);
+                    ps.execute();
+                    eachRow(ps, rs -> locked.add(rs.getString(1)));
                     eachRow(ps, rs -> holds.put(rs.getString("session_id"), HOLD.mapRow(rs, 0)));
                     eachRow(ps, rs -> metered.add(rs.getString(1)));
                     eachRow(ps, rs -> quotas.put(rs.getString("user_id"), QUOTA.mapRow(rs, 0)));
                     return null;
                 });
-        return new AdmittingAll(metered, holds, quotas);
+        return new AdmittingAll(locked, metered, holds, quotas);
     }
 
     /** Runs {@code row} on each row of the statement's current result, then moves to the next. */
@@ -135,6 +116,23 @@ public class JdbcReservationStore implements ReservationStore {
             }
         }
         statement.getMoreResults();
+    }
+
+    /**
+     * Every metering batch holds {@code ROW EXCLUSIVE} on {@code usage_total} from before its
+     * ledger insert to its commit ({@code JdbcUsageStore}); {@code SHARE} conflicts with it. So
+     * this waits for the batches in flight, which may have looked for the user's row before it
+     * existed and skipped their holds: once it commits, their sessions are in the ledger for the
+     * admission to see, and every later batch finds the row. Once per user, ever, and once for all
+     * the new users of an admission batch.
+     */
+    @Override
+    public void addUsers(Collection<String> userIds) {
+        jdbc.execute("lock table usage_total in share mode");
+        jdbc.update(
+                "insert into reservation_user (user_id) select u from unnest(?::text[]) as u"
+                        + " order by u on conflict do nothing",
+                (Object) userIds.toArray(String[]::new));
     }
 
     @Override
@@ -187,25 +185,20 @@ public class JdbcReservationStore implements ReservationStore {
     public long heldTokens(Instant now) {
         Long held =
                 jdbc.queryForObject(
-                        "select coalesce(sum(tokens), 0) from reservation r where expires_at > ?"
-                                + NOT_METERED,
+                        "select coalesce(sum(tokens), 0) from reservation where expires_at > ?",
                         Long.class,
                         timestamp(now));
         return held == null ? 0 : held;
     }
 
     @Override
-    public List<SettledHold> deleteSettledLate(int max) {
-        // SKIP LOCKED, as for expired holds.
-        return jdbc.query(
-                "delete from reservation where session_id in (select session_id from"
-                        + " reservation r where exists ("
-                        + IN_LEDGER
-                        + ") order by session_id limit ? for update skip locked) returning *,"
-                        + " (select l.tokens from session_ledger l"
-                        + " where l.session_id = reservation.session_id) as used",
-                (rs, row) -> new SettledHold(HOLD.mapRow(rs, row), rs.getLong("used")),
-                max);
+    public Set<String> lockUsers(Collection<String> userIds) {
+        return new LinkedHashSet<>(
+                jdbc.queryForList(
+                        "select user_id from reservation_user where user_id = any(?::text[])"
+                                + " order by user_id for update",
+                        String.class,
+                        (Object) userIds.toArray(String[]::new)));
     }
 
     @Override
