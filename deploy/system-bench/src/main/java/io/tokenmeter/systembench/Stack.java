@@ -15,9 +15,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -52,6 +54,8 @@ final class Stack implements AutoCloseable {
     private Map<String, String> environment;
     private final boolean jfr;
     private boolean closed;
+
+    private final Set<Integer> handedOut = new HashSet<>();
 
     /** {@code jfr}: each service records a JFR profile to {@code <logs>/<service>.jfr}. */
     Stack(Path root, String run, boolean jfr) throws IOException {
@@ -294,11 +298,19 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * A port free now and not handed out before by this stack: a port is only probed here and bound
+     * later by its process, so the system could offer it twice (a service's and the broker's).
+     */
+    private int freePort() {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (handedOut.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
