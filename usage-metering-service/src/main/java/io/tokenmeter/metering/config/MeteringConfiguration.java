@@ -73,16 +73,16 @@ class MeteringConfiguration {
         return new MeteredBatchTransactions(kafka.buildProducerProperties(), registry);
     }
 
-    /**
-     * Every batch, of sessions or of subscription states, announces in its Kafka transaction.
-     * Counted sessions settle their reservations' holds.
-     */
     /** Metering's clock: periods, and how far ahead a reported completion may be. */
     @Bean
     Clock clock() {
         return Clock.systemUTC();
     }
 
+    /**
+     * Every batch, of sessions or of subscription states, announces in its Kafka transaction.
+     * Counted sessions settle their reservations' holds.
+     */
     @Bean
     UsageMeter usageMeter(
             UsageStore store,
