@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -287,31 +289,16 @@ class HarnessTests {
 
     @Test
     void coresUsedAreTicksPerSecondOfWallTimeLargestFirstAndARestartedProcessCountsFromZero() {
-        CpuTime before =
-                new CpuTime(
-                        0,
-                        new java.util.LinkedHashMap<>(
-                                java.util.Map.of(
-                                        "a",
-                                        java.util.Map.of(1L, 0L),
-                                        "b",
-                                        java.util.Map.of(2L, 500L))),
-                        0,
-                        0);
+        CpuTime before = cpuTime(0, Map.of(1L, 0L), Map.of(2L, 500L));
         // b was restarted as process 3, which used 150 ticks since.
-        CpuTime after =
-                new CpuTime(
-                        2_000_000_000L,
-                        new java.util.LinkedHashMap<>(
-                                java.util.Map.of(
-                                        "a",
-                                        java.util.Map.of(1L, 50L),
-                                        "b",
-                                        java.util.Map.of(3L, 150L))),
-                        0,
-                        0);
+        CpuTime after = cpuTime(2_000_000_000L, Map.of(1L, 50L), Map.of(3L, 150L));
 
         assertThat(after.coresOfSystemSince(before)).isEqualTo(1.0);
         assertThat(after.coresSince(before)).startsWith("b 0.75, a 0.25; machine");
+    }
+
+    /** Parts "a" and "b", each its processes' ticks by pid, taken at {@code nanos}. */
+    private static CpuTime cpuTime(long nanos, Map<Long, Long> a, Map<Long, Long> b) {
+        return new CpuTime(nanos, new LinkedHashMap<>(Map.of("a", a, "b", b)), 0, 0);
     }
 }
