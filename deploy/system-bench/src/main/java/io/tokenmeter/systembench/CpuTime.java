@@ -24,20 +24,33 @@ record CpuTime(
         long nanos, Map<String, Map<Long, Long>> ticks, long machineBusy, long machineTotal) {
 
     /** Linux's USER_HZ, the unit of {@code /proc}'s CPU times, 100 on every mainstream kernel. */
-    private static final double TICKS_PER_SECOND = 100;
+    static final double TICKS_PER_SECOND = 100;
 
     /**
-     * Samples the named processes, every PostgreSQL server process (backends come and go with the
-     * pools; they are all the database's work) and this JVM, the load generator.
+     * Samples the named processes (with what the stopped ones had used when they stopped), every
+     * PostgreSQL server process (backends come and go with the pools; they are all the database's
+     * work) and this JVM, the load generator.
      */
-    static CpuTime sample(Map<String, Long> processes) {
-        Map<String, Map<Long, Long>> ticks = new LinkedHashMap<>();
-        processes.forEach((name, pid) -> ticks.put(name, Map.of(pid, ticksOf(pid))));
+    static CpuTime sample(Map<String, Long> processes, Map<String, Map<Long, Long>> stopped) {
+        Map<String, Map<Long, Long>> live = new LinkedHashMap<>();
+        processes.forEach((name, pid) -> live.put(name, Map.of(pid, ticksOf(pid))));
+        Map<String, Map<Long, Long>> ticks = withStopped(live, stopped);
         ticks.put("PostgreSQL", postgresTicks());
         long self = ProcessHandle.current().pid();
         ticks.put("bench", Map.of(self, ticksOf(self)));
         long[] machine = machineTicks();
         return new CpuTime(System.nanoTime(), ticks, machine[0], machine[1]);
+    }
+
+    /** The live processes' ticks with the stopped ones' beside them, per part of the system. */
+    static Map<String, Map<Long, Long>> withStopped(
+            Map<String, Map<Long, Long>> live, Map<String, Map<Long, Long>> stopped) {
+        Map<String, Map<Long, Long>> ticks = new LinkedHashMap<>();
+        stopped.forEach((name, each) -> ticks.put(name, new LinkedHashMap<>(each)));
+        live.forEach(
+                (name, each) ->
+                        ticks.computeIfAbsent(name, n -> new LinkedHashMap<>()).putAll(each));
+        return ticks;
     }
 
     /**
@@ -111,6 +124,25 @@ record CpuTime(
         // The command name (field 2) is in parentheses and may hold spaces: count after it.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /**
+     * utime + stime of a JVM's JIT compiler threads still alive ({@code C1/C2 CompilerThre…}): how
+     * much of a start-up goes to compiling rather than running.
+     */
+    static long compilerTicksOf(long pid) {
+        long ticks = 0;
+        Path tasks = Path.of("/proc", String.valueOf(pid), "task");
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+            for (Path thread : threads) {
+                if (comm(thread).contains("CompilerThre")) {
+                    ticks += ticks(Files.readString(thread.resolve("stat")));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return ticks;
+        }
+        return ticks;
     }
 
     private static Map<Long, Long> postgresTicks() {

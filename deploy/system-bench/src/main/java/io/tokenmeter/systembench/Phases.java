@@ -74,11 +74,15 @@ final class Phases {
                                 "failed: " + e.getMessage()));
                 continue;
             }
-            Memory memory = Memory.of(stack.pids().get(service.name()));
+            long pid = stack.pids().get(service.name());
+            Memory memory = Memory.of(pid);
+            // Started together on two cores, the services' start-ups add up in CPU, not in time.
+            double cpuSeconds = CpuTime.ticksOf(pid) / CpuTime.TICKS_PER_SECOND;
+            double jitSeconds = CpuTime.compilerTicksOf(pid) / CpuTime.TICKS_PER_SECOND;
             stack.stop(service.name());
             SystemBench.log(
-                    "%s alone: ready in %.1f s, RSS %.0f MB",
-                    service.name(), took.toMillis() / 1e3, memory.rssMb());
+                    "%s alone: ready in %.1f s, CPU %.1f s (JIT %.1f s), RSS %.0f MB",
+                    service.name(), took.toMillis() / 1e3, cpuSeconds, jitSeconds, memory.rssMb());
             rows.add(
                     Row.of(
                                     "start-up",
@@ -89,7 +93,10 @@ final class Phases {
                             .note(
                                     String.format(
                                             Locale.ROOT,
-                                            "RSS %.0f MB when ready",
+                                            "CPU %.1f s of which JIT compiler threads %.1f s,"
+                                                    + " RSS %.0f MB when ready",
+                                            cpuSeconds,
+                                            jitSeconds,
                                             memory.rssMb())));
         }
     }

@@ -56,6 +56,7 @@ final class Stack implements AutoCloseable {
     private boolean closed;
 
     private final Set<Integer> handedOut = new HashSet<>();
+    private final Map<String, Map<Long, Long>> stoppedCpu = new LinkedHashMap<>();
 
     /** {@code jfr}: each service records a JFR profile to {@code <logs>/<service>.jfr}. */
     Stack(Path root, String run, boolean jfr) throws IOException {
@@ -208,12 +209,14 @@ final class Stack implements AutoCloseable {
     synchronized void stop(String service) {
         ServiceProcess process = services.remove(service);
         if (process != null) {
+            rememberCpu(service, process);
             process.close();
         }
     }
 
     synchronized void stopAllServices() {
         List<ServiceProcess> running = new ArrayList<>(services.values());
+        services.forEach(this::rememberCpu);
         services.clear();
         CompletableFuture.allOf(
                         running.stream()
@@ -224,6 +227,22 @@ final class Stack implements AutoCloseable {
 
     /** The running services' process ids. */
     /** The services' and the broker's process ids, by name. */
+    /**
+     * The CPU time of each service process stopped so far, per process id, read as it was stopped:
+     * a phase that restarts a service still counts what the stopped process used.
+     */
+    synchronized Map<String, Map<Long, Long>> stoppedCpu() {
+        Map<String, Map<Long, Long>> copy = new LinkedHashMap<>();
+        stoppedCpu.forEach((service, ticks) -> copy.put(service, Map.copyOf(ticks)));
+        return copy;
+    }
+
+    private void rememberCpu(String service, ServiceProcess process) {
+        stoppedCpu
+                .computeIfAbsent(service, name -> new LinkedHashMap<>())
+                .put(process.pid(), CpuTime.ticksOf(process.pid()));
+    }
+
     synchronized Map<String, Long> processes() {
         Map<String, Long> pids = pids();
         if (broker != null) {

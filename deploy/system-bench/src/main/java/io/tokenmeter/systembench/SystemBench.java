@@ -98,7 +98,7 @@ public final class SystemBench {
                         log(
                                 "%s: every group caught up (waited %.1f s); load average %s",
                                 phase, waited.toMillis() / 1e3, Machine.loadAverage());
-                        CpuTime before = CpuTime.sample(stack.processes());
+                        CpuTime before = CpuTime.sample(stack.processes(), stack.stoppedCpu());
                         switch (phase) {
                             case "subscriptions" -> phases.subscriptionBurst();
                             case "webhooks" -> phases.webhooks();
@@ -111,7 +111,11 @@ public final class SystemBench {
                             case "settlement" -> phases.settlement();
                             default -> throw new IllegalStateException(phase);
                         }
-                        rows.add(cpuRow(phase, before, CpuTime.sample(stack.processes())));
+                        rows.add(
+                                cpuRow(
+                                        phase,
+                                        before,
+                                        CpuTime.sample(stack.processes(), stack.stoppedCpu())));
                     } catch (Exception e) {
                         log("%s failed: %s", phase, e);
                         rows.add(Row.failed(phase, "—", "failed: " + e.getMessage()));

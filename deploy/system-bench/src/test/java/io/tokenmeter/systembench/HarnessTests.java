@@ -297,6 +297,20 @@ class HarnessTests {
         assertThat(after.coresSince(before)).startsWith("b 0.75, a 0.25; machine");
     }
 
+    @Test
+    void aProcessStoppedDuringAPhaseCountsWhatItUsedUntilItStopped() {
+        CpuTime before = cpuTime(0, Map.of(1L, 0L), Map.of(2L, 500L));
+        // b's process 2 used 100 more ticks, was stopped, and its successor 3 used 100.
+        Map<String, Map<Long, Long>> ticks =
+                CpuTime.withStopped(
+                        Map.of("a", Map.of(1L, 0L), "b", Map.of(3L, 100L)),
+                        Map.of("b", Map.of(2L, 600L)));
+        CpuTime after = new CpuTime(2_000_000_000L, new LinkedHashMap<>(ticks), 0, 0);
+
+        assertThat(after.coresOfSystemSince(before)).isEqualTo(1.0);
+        assertThat(after.coresSince(before)).startsWith("b 1.00, a 0.00; machine");
+    }
+
     /** Parts "a" and "b", each its processes' ticks by pid, taken at {@code nanos}. */
     private static CpuTime cpuTime(long nanos, Map<Long, Long> a, Map<Long, Long> b) {
         return new CpuTime(nanos, new LinkedHashMap<>(Map.of("a", a, "b", b)), 0, 0);
