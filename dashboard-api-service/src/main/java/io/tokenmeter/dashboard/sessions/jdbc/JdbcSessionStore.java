@@ -103,11 +103,11 @@ class JdbcSessionStore implements SessionStore, RecentSessions {
             completedAt[i] = s.completedAt().toEpochMilli();
             tokens[i] = s.totalTokens();
             phases[i] = json.writeValueAsString(s.phases());
-            prompt[i] = s.costs().promptCostUsd();
-            completion[i] = s.costs().completionCostUsd();
-            cached[i] = s.costs().cachedCostUsd();
-            total[i] = s.costs().totalCostUsd();
-            savings[i++] = s.costs().cachedSavingsUsd();
+            prompt[i] = s.costBreakdown().promptCostUsd();
+            completion[i] = s.costBreakdown().completionCostUsd();
+            cached[i] = s.costBreakdown().cachedCostUsd();
+            total[i] = s.costBreakdown().totalCostUsd();
+            savings[i++] = s.costBreakdown().cachedSavingsUsd();
         }
         jdbc.update(
                 UPSERT,
