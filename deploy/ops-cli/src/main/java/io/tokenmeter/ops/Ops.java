@@ -239,6 +239,9 @@ public final class Ops {
                     "notification-service's failed notifications: list them, send them again.")
     static final class NotificationsCommand {
 
+        /** {@code --since} when not given: the beginning of time. */
+        static final String BEGINNING = "1970-01-01T00:00:00Z";
+
         @ParentCommand Ops ops;
 
         FailedNotifications failed() {
@@ -250,18 +253,20 @@ public final class Ops {
                 @Option(
                                 names = "--since",
                                 paramLabel = "<ISO-8601 time>",
+                                defaultValue = BEGINNING,
                                 description = "only those that failed since then")
                         Instant since)
                 throws SQLException {
-            return failed().list(since(since));
+            return failed().list(since);
         }
 
         @Command(name = "resend", description = "Queues failed notifications again.")
         int resend(
                 @ArgGroup(multiplicity = "1") Which which,
-                @Option(names = "--since", paramLabel = "<ISO-8601 time>") Instant since)
+                @Option(names = "--since", paramLabel = "<ISO-8601 time>", defaultValue = BEGINNING)
+                        Instant since)
                 throws SQLException {
-            return failed().resend(which.all ? null : which.seq, since(since));
+            return failed().resend(which.all ? null : which.seq, since);
         }
 
         static final class Which {
@@ -270,11 +275,6 @@ public final class Ops {
 
             @Option(names = "--all", required = true, description = "every failed one")
             boolean all;
-        }
-
-        /** {@code --since}, else the beginning of time. */
-        private static Instant since(Instant since) {
-            return since != null ? since : Instant.EPOCH;
         }
     }
 }
