@@ -38,11 +38,6 @@ public record Topic<V extends SpecificRecord>(
         }
     }
 
-    /** Keys are strings on every topic of the contract. */
-    public Class<String> keyType() {
-        return String.class;
-    }
-
     /** The dead-letter topic of this topic: same partitions, so a record keeps its partition. */
     public String deadLetterTopic() {
         return name + DEAD_LETTER_SUFFIX;

@@ -29,7 +29,7 @@ final class CachingJwtDecoder implements JwtDecoder {
         this.verified =
                 Caffeine.newBuilder()
                         .maximumSize(maximumSize)
-                        .expireAfter(new UntilExpiry(ttl, clock))
+                        .expireAfter(Expiry.writing((String token, Jwt jwt) -> life(jwt, ttl)))
                         .build();
     }
 
@@ -49,28 +49,15 @@ final class CachingJwtDecoder implements JwtDecoder {
         return expiresAt != null && !expiresAt.isAfter(clock.instant());
     }
 
-    /** An entry lives until its token's {@code exp}, and {@code ttl} at most. */
-    private record UntilExpiry(Duration ttl, Clock clock) implements Expiry<String, Jwt> {
-
-        @Override
-        public long expireAfterCreate(String token, Jwt jwt, long currentTime) {
-            Duration life = ttl;
-            if (jwt.getExpiresAt() != null) {
-                Duration untilExpiry = Duration.between(clock.instant(), jwt.getExpiresAt());
-                life = untilExpiry.compareTo(ttl) < 0 ? untilExpiry : ttl;
-            }
-            return Math.max(0, life.toNanos());
+    /** How long a verified token is remembered: until its {@code exp}, and {@code ttl} at most. */
+    private Duration life(Jwt jwt, Duration ttl) {
+        if (jwt.getExpiresAt() == null) {
+            return ttl;
         }
-
-        @Override
-        public long expireAfterUpdate(
-                String token, Jwt jwt, long currentTime, long currentDuration) {
-            return expireAfterCreate(token, jwt, currentTime);
+        Duration untilExpiry = Duration.between(clock.instant(), jwt.getExpiresAt());
+        if (untilExpiry.isNegative()) {
+            return Duration.ZERO;
         }
-
-        @Override
-        public long expireAfterRead(String token, Jwt jwt, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
+        return untilExpiry.compareTo(ttl) < 0 ? untilExpiry : ttl;
     }
 }

@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * One grading session as the metering service priced it ({@code SessionCost}). Money amounts are
- * the exact 6-decimal strings the metering service computed; the dashboard never re-prices.
+ * the exact 6-decimal strings the metering service computed; the dashboard never re-prices. Its
+ * components are the fields of {@code GET /api/sessions/{session_id}/cost} (CONTRACT §3.4), in
+ * order: the web adapter writes it as is.
  */
 public record PricedSession(
         String sessionId,
@@ -14,13 +16,13 @@ public record PricedSession(
         Instant completedAt,
         long totalTokens,
         List<Phase> phases,
-        Costs costs) {
+        Costs costBreakdown) {
 
     public PricedSession {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(completedAt, "completedAt");
-        Objects.requireNonNull(costs, "costs");
+        Objects.requireNonNull(costBreakdown, "costBreakdown");
         phases = List.copyOf(phases);
     }
 

@@ -13,11 +13,4 @@ public interface SessionStore {
 
     /** The user's newest sessions by completion time, at most {@code limit}. */
     List<PricedSession> recent(String userId, int limit);
-
-    /**
-     * How many of the user's newest sessions (at most {@code limit}) there are, and their tokens.
-     */
-    Tokens latestTokens(String userId, int limit);
-
-    record Tokens(int sessions, long tokens) {}
 }

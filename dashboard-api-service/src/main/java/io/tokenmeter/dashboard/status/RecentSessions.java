@@ -6,9 +6,6 @@ public interface RecentSessions {
     /** How many of a user's latest sessions the estimate averages over. */
     int COUNT = 20;
 
-    /** No session history: no estimate. */
-    RecentSessions NONE = userId -> new Tokens(0, 0);
-
     /** The user's latest sessions by completion time, at most {@link #COUNT}. */
     Tokens latest(String userId);
 

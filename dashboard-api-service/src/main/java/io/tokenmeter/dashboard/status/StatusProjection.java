@@ -17,10 +17,6 @@ public class StatusProjection {
     private final Clock clock;
     private final RecentSessions recentSessions;
 
-    public StatusProjection(StatusReadModel readModel, StatusChanges changes, Clock clock) {
-        this(readModel, changes, clock, RecentSessions.NONE);
-    }
-
     /**
      * @param recentSessions where the estimate of sessions left comes from
      */
@@ -47,8 +43,8 @@ public class StatusProjection {
 
     /** The user's status straight from the read model (callers cache it). */
     public UserStatus statusOf(String userId) {
-        return UserStatus.of(userId, readModel.load(userId), clock.instant())
-                .withSessionsEstimate(recentSessions.latest(userId));
+        return UserStatus.of(
+                userId, readModel.load(userId), clock.instant(), recentSessions.latest(userId));
     }
 
     private static Set<String> users(List<String> ids) {

@@ -42,8 +42,20 @@ public record UserStatus(
 
     /**
      * Joins what the read model holds for {@code userId}; {@code now} is used only without state.
+     * No estimate of the sessions left.
      */
     public static UserStatus of(String userId, StoredState state, Instant now) {
+        return of(userId, state, now, new RecentSessions.Tokens(0, 0));
+    }
+
+    /**
+     * As {@link #of(String, StoredState, Instant)}, with the sessions left estimated from the
+     * user's {@code latest} sessions: remaining tokens × sessions ÷ their tokens, rounded down
+     * (exact integers, no floating point). None without a session, or when those sessions used no
+     * tokens at all.
+     */
+    public static UserStatus of(
+            String userId, StoredState state, Instant now, RecentSessions.Tokens latest) {
         Optional<SubscriptionSnapshot> subscription = state.subscription();
         Tier tier = subscription.map(SubscriptionSnapshot::tier).orElse(Tier.FREE);
         String bucket =
@@ -64,48 +76,27 @@ public record UserStatus(
                         subscription.map(SubscriptionSnapshot::updatedAt),
                         usage.map(UsageSnapshot::updatedAt));
         boolean paid = tier != Tier.FREE;
-        return new UserStatus(
-                userId,
-                tier,
-                subscription.map(SubscriptionSnapshot::status).orElse(FREE_STATUS),
-                used,
-                limit,
-                Math.max(0, limit - used),
-                percent(used, limit),
-                tier.paid(),
-                paid ? subscription.get().periodStart() : null,
-                paid ? subscription.get().periodEnd() : null,
-                subscription.map(SubscriptionSnapshot::paymentFailed).orElse(false),
-                asOf == null ? now : asOf,
-                null);
-    }
-
-    /**
-     * This status with the sessions left estimated from the user's latest sessions: remaining
-     * tokens × sessions ÷ their tokens, rounded down (exact integers, no floating point). None
-     * without a session, or when those sessions used no tokens at all.
-     */
-    public UserStatus withSessionsEstimate(RecentSessions.Tokens latest) {
+        long remaining = Math.max(0, limit - used);
         Long estimate =
                 latest.sessions() == 0 || latest.tokens() <= 0
                         ? null
-                        : BigInteger.valueOf(remainingTokens)
+                        : BigInteger.valueOf(remaining)
                                 .multiply(BigInteger.valueOf(latest.sessions()))
                                 .divide(BigInteger.valueOf(latest.tokens()))
                                 .longValueExact();
         return new UserStatus(
                 userId,
                 tier,
-                status,
-                tokensUsed,
-                monthlyLimit,
-                remainingTokens,
-                usagePercent,
-                hasMonthlyReset,
-                subscriptionStart,
-                subscriptionEnd,
-                paymentFailed,
-                asOf,
+                subscription.map(SubscriptionSnapshot::status).orElse(FREE_STATUS),
+                used,
+                limit,
+                remaining,
+                percent(used, limit),
+                tier.paid(),
+                paid ? subscription.get().periodStart() : null,
+                paid ? subscription.get().periodEnd() : null,
+                subscription.map(SubscriptionSnapshot::paymentFailed).orElse(false),
+                asOf == null ? now : asOf,
                 estimate);
     }
 

@@ -153,46 +153,39 @@ class UserStatusTests {
 
     @Test
     void estimatesTheSessionsLeftFromTheMeanOfTheLatestSessionsRoundedDown() {
-        UserStatus status =
-                UserStatus.of(
-                        "u_1",
-                        new StoredState(
-                                Optional.of(subscription(Tier.PRO, NOVEMBER, DECEMBER)),
-                                List.of(usage(Tier.PRO, NOVEMBER, 1_234_567, NOW))),
-                        NOW);
+        StoredState state =
+                new StoredState(
+                        Optional.of(subscription(Tier.PRO, NOVEMBER, DECEMBER)),
+                        List.of(usage(Tier.PRO, NOVEMBER, 1_234_567, NOW)));
 
-        assertThat(status.estimatedSessionsRemaining()).isNull();
+        assertThat(UserStatus.of("u_1", state, NOW).estimatedSessionsRemaining()).isNull();
         // 4,765,433 left, 20 sessions of 128,800 tokens on average: 36.998… → 36.
         assertThat(
-                        status.withSessionsEstimate(new RecentSessions.Tokens(20, 2_576_000))
+                        UserStatus.of("u_1", state, NOW, new RecentSessions.Tokens(20, 2_576_000))
                                 .estimatedSessionsRemaining())
                 .isEqualTo(36);
         // 20 sessions of 2,575,909 tokens: 4,765,433 × 20 ÷ 2,575,909 = 37.00000… → 37.
         assertThat(
-                        status.withSessionsEstimate(new RecentSessions.Tokens(20, 2_575_909))
+                        UserStatus.of("u_1", state, NOW, new RecentSessions.Tokens(20, 2_575_909))
                                 .estimatedSessionsRemaining())
                 .isEqualTo(37);
         assertThat(
-                        status.withSessionsEstimate(new RecentSessions.Tokens(0, 0))
+                        UserStatus.of("u_1", state, NOW, new RecentSessions.Tokens(0, 0))
                                 .estimatedSessionsRemaining())
                 .isNull();
         assertThat(
-                        status.withSessionsEstimate(new RecentSessions.Tokens(3, 0))
+                        UserStatus.of("u_1", state, NOW, new RecentSessions.Tokens(3, 0))
                                 .estimatedSessionsRemaining())
                 .isNull();
     }
 
     @Test
     void estimatesNoSessionLeftWhenNothingRemains() {
-        UserStatus spent =
-                UserStatus.of(
-                        "u_1",
-                        new StoredState(
-                                Optional.empty(), List.of(usage(Tier.FREE, null, 120_000, NOW))),
-                        NOW);
+        StoredState state =
+                new StoredState(Optional.empty(), List.of(usage(Tier.FREE, null, 120_000, NOW)));
 
         assertThat(
-                        spent.withSessionsEstimate(new RecentSessions.Tokens(4, 120_000))
+                        UserStatus.of("u_1", state, NOW, new RecentSessions.Tokens(4, 120_000))
                                 .estimatedSessionsRemaining())
                 .isZero();
     }

@@ -79,7 +79,8 @@ final class DeadLetterTool {
         return Ops.OK;
     }
 
-    int redrive(String topic, int partition, long offset) {
+    int redrive(String topic, int partition, long offset)
+            throws InterruptedException, ExecutionException, TimeoutException {
         if (!ofTheCatalogue(topic)) {
             return Ops.REFUSED;
         }
@@ -87,14 +88,15 @@ final class DeadLetterTool {
         return record == null ? Ops.REFUSED : send(List.of(record));
     }
 
-    int redriveAll(String topic) {
+    int redriveAll(String topic) throws InterruptedException, ExecutionException, TimeoutException {
         if (!ofTheCatalogue(topic)) {
             return Ops.REFUSED;
         }
         return send(KafkaClients.readAll(bootstrap, deadLetterTopic(topic)));
     }
 
-    private int send(List<ConsumerRecord<byte[], byte[]>> records) {
+    private int send(List<ConsumerRecord<byte[], byte[]>> records)
+            throws InterruptedException, ExecutionException, TimeoutException {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 String target = sourceTopic(record.topic());
@@ -118,12 +120,6 @@ final class DeadLetterTool {
                 out.println(
                         "redrove " + record.partition() + "@" + record.offset() + " to " + target);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException | TimeoutException e) {
-            out.println("redrive failed: " + e.getMessage());
-            return Ops.REFUSED;
         }
         return Ops.OK;
     }

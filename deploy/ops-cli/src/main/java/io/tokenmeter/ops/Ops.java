@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -80,25 +82,36 @@ public final class Ops {
     /** Runs one command; the environment stands in for the process environment. */
     public static int run(List<String> args, Map<String, String> environment, PrintStream out) {
         PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8);
-        CommandLine commandLine =
-                new CommandLine(new Ops(environment, out))
-                        .setOut(writer)
-                        .setErr(writer)
-                        .setExecutionExceptionHandler(
-                                (failure, command, parsed) -> {
-                                    if (failure instanceof IllegalArgumentException) {
-                                        out.println("ops: " + failure.getMessage());
-                                        return USAGE;
-                                    }
-                                    if (failure instanceof SQLException) {
-                                        out.println(
-                                                "ops: the database refused: "
-                                                        + failure.getMessage());
-                                        return REFUSED;
-                                    }
-                                    throw failure;
-                                });
-        return commandLine.execute(args.toArray(String[]::new));
+        Ops ops = new Ops(environment, out);
+        return new CommandLine(ops)
+                .setOut(writer)
+                .setErr(writer)
+                .setExecutionExceptionHandler((failure, command, parsed) -> ops.failed(failure))
+                .execute(args.toArray(String[]::new));
+    }
+
+    /** A command's failure: bad usage, a refusal by the database or by the broker, or a defect. */
+    private int failed(Exception failure) throws Exception {
+        if (failure instanceof IllegalArgumentException) {
+            out.println("ops: " + failure.getMessage());
+            return USAGE;
+        }
+        if (failure instanceof SQLException) {
+            out.println("ops: the database refused: " + failure.getMessage());
+            return REFUSED;
+        }
+        if (failure instanceof ExecutionException || failure instanceof TimeoutException) {
+            out.println(
+                    "ops: the broker at "
+                            + bootstrap()
+                            + " failed or did not answer: "
+                            + failure.getMessage());
+            return REFUSED;
+        }
+        if (failure instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        throw failure;
     }
 
     /**
@@ -133,7 +146,7 @@ public final class Ops {
                 description =
                         "Lists every drift from the catalogue (partitions, cleanup policy,"
                                 + " retention); exit status 1 when there is some.")
-        int check() {
+        int check() throws Exception {
             return new TopicsCheck(ops.bootstrap(), ops.out).run();
         }
     }
@@ -171,7 +184,8 @@ public final class Ops {
         int redrive(
                 @Option(names = "--topic", required = true, description = "the source topic")
                         String topic,
-                @ArgGroup(multiplicity = "1") Which which) {
+                @ArgGroup(multiplicity = "1") Which which)
+                throws Exception {
             return which.all
                     ? tool().redriveAll(topic)
                     : tool().redrive(topic, which.one.partition, which.one.offset);
@@ -214,7 +228,8 @@ public final class Ops {
                             required = true,
                             paramLabel = "earliest|<ISO-8601 time>",
                             description = "where to replay from")
-                    String from) {
+                    String from)
+            throws Exception {
         return new Replay(bootstrap(), environment, out).run(service, from);
     }
 
@@ -223,6 +238,9 @@ public final class Ops {
             description =
                     "notification-service's failed notifications: list them, send them again.")
     static final class NotificationsCommand {
+
+        /** {@code --since} when not given: the beginning of time. */
+        static final String BEGINNING = "1970-01-01T00:00:00Z";
 
         @ParentCommand Ops ops;
 
@@ -235,18 +253,20 @@ public final class Ops {
                 @Option(
                                 names = "--since",
                                 paramLabel = "<ISO-8601 time>",
+                                defaultValue = BEGINNING,
                                 description = "only those that failed since then")
                         Instant since)
                 throws SQLException {
-            return failed().list(since(since));
+            return failed().list(since);
         }
 
         @Command(name = "resend", description = "Queues failed notifications again.")
         int resend(
                 @ArgGroup(multiplicity = "1") Which which,
-                @Option(names = "--since", paramLabel = "<ISO-8601 time>") Instant since)
+                @Option(names = "--since", paramLabel = "<ISO-8601 time>", defaultValue = BEGINNING)
+                        Instant since)
                 throws SQLException {
-            return failed().resend(which.all ? null : which.seq, since(since));
+            return failed().resend(which.all ? null : which.seq, since);
         }
 
         static final class Which {
@@ -255,11 +275,6 @@ public final class Ops {
 
             @Option(names = "--all", required = true, description = "every failed one")
             boolean all;
-        }
-
-        /** {@code --since}, else the beginning of time. */
-        private static Instant since(Instant since) {
-            return since != null ? since : Instant.EPOCH;
         }
     }
 }

@@ -49,7 +49,8 @@ final class Replay {
         this.out = out;
     }
 
-    int run(String serviceName, String from) {
+    int run(String serviceName, String from)
+            throws InterruptedException, ExecutionException, TimeoutException {
         ReplayableService service =
                 ReplayableService.named(serviceName)
                         .orElseThrow(
@@ -96,12 +97,6 @@ final class Replay {
                             + serviceName
                             + " to rebuild.");
             return Ops.OK;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException | TimeoutException e) {
-            out.println("replay failed: " + e.getMessage());
-            return Ops.REFUSED;
         } catch (SQLException e) {
             out.println(
                     "replay failed: cannot empty schema "

@@ -26,7 +26,7 @@ final class TopicsCheck {
         this.out = out;
     }
 
-    int run() {
+    int run() throws ExecutionException, InterruptedException, TimeoutException {
         List<String> problems = new ArrayList<>();
         try (Admin admin = KafkaClients.admin(bootstrap)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -40,12 +40,6 @@ final class TopicsCheck {
                         topic.deadLetterConfigs(),
                         problems);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException | TimeoutException e) {
-            out.println("topics check: cannot reach the broker at " + bootstrap + ": " + e);
-            return Ops.REFUSED;
         }
         if (problems.isEmpty()) {
             out.println(

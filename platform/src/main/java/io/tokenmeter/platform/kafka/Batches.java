@@ -47,13 +47,30 @@ public final class Batches {
             Consumer<List<T>> apply) {
         List<T> mapped = new ArrayList<>(records.size());
         List<Integer> indexes = new ArrayList<>(records.size());
-        try {
-            map(records, type, mapping, mapped, indexes);
-        } catch (FailedAt failure) {
-            applyIsolating(mapped, indexes, apply);
-            throw failure.exception;
+        BatchListenerFailedException failed = null;
+        for (int index = 0; index < records.size() && failed == null; index++) {
+            ConsumerRecord<String, Object> record = records.get(index);
+            if (ConsumedRecords.isTombstone(record)) {
+                continue;
+            }
+            try {
+                mapped.add(mapping.apply(record, ConsumedRecords.value(record, type)));
+                indexes.add(index);
+            } catch (DeserializationException undecodable) {
+                failed = new BatchListenerFailedException("undecodable record", undecodable, index);
+            } catch (InvalidRecordException | IllegalArgumentException | NullPointerException e) {
+                failed =
+                        new BatchListenerFailedException(
+                                "invalid record: " + e.getMessage(),
+                                new InvalidRecordException(e.getMessage()),
+                                index);
+            }
         }
+        // What precedes a record that cannot be mapped is applied; the batch then fails at it.
         applyIsolating(mapped, indexes, apply);
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     /**
@@ -90,44 +107,5 @@ public final class Batches {
                         "cannot apply record: " + failure.getMessage(), failure, indexes.get(i));
             }
         }
-    }
-
-    private static <V, T> void map(
-            List<ConsumerRecord<String, Object>> records,
-            Class<V> type,
-            BiFunction<ConsumerRecord<String, Object>, V, T> mapping,
-            List<T> mapped,
-            List<Integer> indexes) {
-        for (int index = 0; index < records.size(); index++) {
-            ConsumerRecord<String, Object> record = records.get(index);
-            if (ConsumedRecords.isTombstone(record)) {
-                continue;
-            }
-            try {
-                mapped.add(mapping.apply(record, ConsumedRecords.value(record, type)));
-                indexes.add(index);
-            } catch (DeserializationException undecodable) {
-                throw new FailedAt(
-                        new BatchListenerFailedException("undecodable record", undecodable, index));
-            } catch (InvalidRecordException | IllegalArgumentException | NullPointerException e) {
-                throw new FailedAt(invalid(e.getMessage(), index));
-            }
-        }
-    }
-
-    /** Mapping failed at one record; what was mapped before it is in the caller's lists. */
-    private static final class FailedAt extends RuntimeException {
-
-        private final BatchListenerFailedException exception;
-
-        FailedAt(BatchListenerFailedException exception) {
-            super(null, null, false, false);
-            this.exception = exception;
-        }
-    }
-
-    private static BatchListenerFailedException invalid(String reason, int index) {
-        return new BatchListenerFailedException(
-                "invalid record: " + reason, new InvalidRecordException(reason), index);
     }
 }

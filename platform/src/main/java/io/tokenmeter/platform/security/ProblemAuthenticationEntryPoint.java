@@ -42,6 +42,13 @@ public final class ProblemAuthenticationEntryPoint implements AuthenticationEntr
                                 : "This endpoint needs a bearer token (Authorization: Bearer <JWT>).");
         problem.setTitle("Unauthorized");
         problem.setInstance(java.net.URI.create(request.getRequestURI()));
+        write(response, json, problem);
+    }
+
+    /** Answers with {@code problem}, as {@code application/problem+json}. */
+    static void write(HttpServletResponse response, JsonMapper json, ProblemDetail problem)
+            throws IOException {
+        response.setStatus(problem.getStatus());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), problem);
     }

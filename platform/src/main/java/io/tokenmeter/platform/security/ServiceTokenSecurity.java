@@ -8,7 +8,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -74,19 +73,13 @@ public final class ServiceTokenSecurity {
                         handling ->
                                 handling.authenticationEntryPoint(unauthorized)
                                         .accessDeniedHandler(
-                                                (request, response, denied) -> {
-                                                    ProblemDetail problem =
-                                                            ProblemDetail.forStatusAndDetail(
-                                                                    HttpStatus.FORBIDDEN,
-                                                                    "Access denied.");
-                                                    response.setStatus(
-                                                            HttpStatus.FORBIDDEN.value());
-                                                    response.setContentType(
-                                                            MediaType
-                                                                    .APPLICATION_PROBLEM_JSON_VALUE);
-                                                    json.writeValue(
-                                                            response.getOutputStream(), problem);
-                                                }))
+                                                (request, response, denied) ->
+                                                        ProblemAuthenticationEntryPoint.write(
+                                                                response,
+                                                                json,
+                                                                ProblemDetail.forStatusAndDetail(
+                                                                        HttpStatus.FORBIDDEN,
+                                                                        "Access denied."))))
                 .sessionManagement(
                         session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())

@@ -60,29 +60,29 @@ public class UserJwtAutoConfiguration {
             @Value("${AUTH_JWT_SECRET:}") String secret,
             @Value("${AUTH_JWT_ISSUER:}") String issuer,
             @Value("${AUTH_JWT_AUDIENCE:}") String audience) {
+        NimbusJwtDecoder decoder;
         if (StringUtils.hasText(jwksUri)) {
-            NimbusJwtDecoder decoder =
+            decoder =
                     NimbusJwtDecoder.withJwkSetUri(jwksUri)
                             .jwsAlgorithm(SignatureAlgorithm.RS256)
                             .build();
-            decoder.setJwtValidator(validator(issuer, audience));
-            return decoder;
+        } else {
+            byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+            if (key.length < MIN_SECRET_BYTES) {
+                // Start anyway (health and metrics stay reachable) but let no user in.
+                log.error(
+                        "AUTH_JWT_SECRET is shorter than {} bytes and AUTH_JWT_JWKS_URI is unset:"
+                                + " every bearer token will be refused",
+                        MIN_SECRET_BYTES);
+                return token -> {
+                    throw new BadJwtException("no JWT key is configured on this service");
+                };
+            }
+            decoder =
+                    NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
+                            .macAlgorithm(MacAlgorithm.HS256)
+                            .build();
         }
-        byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-        if (key.length < MIN_SECRET_BYTES) {
-            // Start anyway (health and metrics stay reachable) but let no user in.
-            log.error(
-                    "AUTH_JWT_SECRET is shorter than {} bytes and AUTH_JWT_JWKS_URI is unset:"
-                            + " every bearer token will be refused",
-                    MIN_SECRET_BYTES);
-            return token -> {
-                throw new BadJwtException("no JWT key is configured on this service");
-            };
-        }
-        NimbusJwtDecoder decoder =
-                NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
-                        .macAlgorithm(MacAlgorithm.HS256)
-                        .build();
         decoder.setJwtValidator(validator(issuer, audience));
         return decoder;
     }

@@ -103,10 +103,8 @@ public final class PublishedSchemas {
     }
 
     private static List<Class<? extends SpecificRecord>> catalogueTypes() {
-        List<Class<? extends SpecificRecord>> types = new ArrayList<>();
-        for (Topic<?> topic : Topics.all()) {
-            types.add(topic.valueType());
-        }
-        return types;
+        return Topics.all().stream()
+                .<Class<? extends SpecificRecord>>map(Topic::valueType)
+                .toList();
     }
 }

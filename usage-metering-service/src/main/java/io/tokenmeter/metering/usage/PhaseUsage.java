@@ -19,8 +19,8 @@ public record PhaseUsage(
     public PhaseUsage {
         phase = phase == null ? "" : phase;
         model = model == null ? "" : model;
-        checkName("phase", phase);
-        checkName("model", model);
+        checkText("phase", phase, MAX_NAME_LENGTH);
+        checkText("model", model, MAX_NAME_LENGTH);
         if (promptTokens < 0 || cachedTokens < 0 || completionTokens < 0) {
             throw new IllegalArgumentException(
                     "negative token count in phase '"
@@ -45,22 +45,26 @@ public record PhaseUsage(
         return "prompt=" + prompt + " cached=" + cached + " completion=" + completion;
     }
 
-    /** The message quotes only the start of an over-long name. */
-    private static void checkName(String field, String name) {
-        if (name.length() > MAX_NAME_LENGTH) {
+    /**
+     * A text fit for a key or a stored name: at most {@code maxLength} characters, and without
+     * U+0000, which PostgreSQL's text cannot hold. The message quotes only the start of an
+     * over-long text.
+     */
+    static void checkText(String field, String text, int maxLength) {
+        if (text.length() > maxLength) {
             throw new IllegalArgumentException(
                     field
                             + " is "
-                            + name.length()
+                            + text.length()
                             + " characters long, over "
-                            + MAX_NAME_LENGTH
+                            + maxLength
                             + ": '"
-                            + name.substring(0, 32)
+                            + text.substring(0, 32)
                             + "…'");
         }
-        if (name.indexOf('\0') >= 0) {
+        if (text.indexOf('\0') >= 0) {
             throw new IllegalArgumentException(
-                    field + " contains U+0000: " + name.replace('\0', '?'));
+                    field + " contains U+0000: " + text.replace('\0', '?'));
         }
     }
 

@@ -53,11 +53,11 @@ public record SessionUsage(
         if (sessionId == null || sessionId.isBlank()) {
             throw new IllegalArgumentException("session_id is missing");
         }
-        checkId("session_id", sessionId);
+        PhaseUsage.checkText("session_id", sessionId, MAX_ID_LENGTH);
         if (userId == null || userId.isBlank()) {
             throw new IllegalArgumentException("user_id is missing in session " + sessionId);
         }
-        checkId("user_id", userId);
+        PhaseUsage.checkText("user_id", userId, MAX_ID_LENGTH);
         Objects.requireNonNull(completedAt, "completed_at");
         checkCompletedAt(sessionId, completedAt);
         Objects.requireNonNull(delivery, "delivery");
@@ -113,28 +113,6 @@ public record SessionUsage(
                             + sessionId
                             + " is before "
                             + EARLIEST_COMPLETION);
-        }
-    }
-
-    /**
-     * An id fit for a key: not too long, and without U+0000, which PostgreSQL's text cannot hold.
-     * The message quotes only the start of an over-long id.
-     */
-    private static void checkId(String field, String id) {
-        if (id.length() > MAX_ID_LENGTH) {
-            throw new IllegalArgumentException(
-                    field
-                            + " is "
-                            + id.length()
-                            + " characters long, over "
-                            + MAX_ID_LENGTH
-                            + ": '"
-                            + id.substring(0, 32)
-                            + "…'");
-        }
-        if (id.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(
-                    field + " contains U+0000: " + id.replace('\0', '?'));
         }
     }
 

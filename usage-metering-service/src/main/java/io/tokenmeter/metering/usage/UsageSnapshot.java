@@ -1,18 +1,12 @@
 package io.tokenmeter.metering.usage;
 
-/** A user's usage in their current bucket: the quota answer and the UsageState record. */
+/**
+ * A user's usage in their current bucket, as the UsageState record announces it (the quota answer
+ * is the reservations' {@code Quota}, which adds the tokens live holds take).
+ */
 public record UsageSnapshot(String userId, Plan plan, long tokensUsed) {
 
     public long limit() {
         return plan.tier().limit();
-    }
-
-    public long remainingTokens() {
-        return Math.max(0, limit() - tokensUsed);
-    }
-
-    /** Another session may start while the user has tokens left. */
-    public boolean allowed() {
-        return tokensUsed < limit();
     }
 }

@@ -7,29 +7,17 @@ import java.util.Objects;
  * A Stripe event whose signature matched one of our endpoint secrets, with the facts the event log
  * needs and the body exactly as Stripe sent it.
  *
- * @param eventId Stripe's event id ({@code evt_…}), the same on every redelivery
- * @param type the event type, e.g. {@code invoice.payment_succeeded}
- * @param created when Stripe created the event
- * @param apiVersion the Stripe API version the payload is rendered in, if stated
- * @param livemode whether the event comes from live mode
- * @param customerId the Stripe customer the event concerns, if any
+ * @param facts what the ingress read from the body: id, type, created, API version, livemode,
+ *     customer
  * @param receivedAt when this delivery was verified
  * @param payload the verified body, byte for byte (as UTF-8 text)
  */
-public record VerifiedEvent(
-        String eventId,
-        String type,
-        Instant created,
-        String apiVersion,
-        boolean livemode,
-        String customerId,
-        Instant receivedAt,
-        String payload) {
+public record VerifiedEvent(StripeEventFacts facts, Instant receivedAt, String payload) {
 
     public VerifiedEvent {
-        Objects.requireNonNull(eventId, "eventId");
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(created, "created");
+        Objects.requireNonNull(facts.eventId(), "eventId");
+        Objects.requireNonNull(facts.type(), "type");
+        Objects.requireNonNull(facts.created(), "created");
         Objects.requireNonNull(receivedAt, "receivedAt");
         Objects.requireNonNull(payload, "payload");
     }
@@ -39,6 +27,6 @@ public record VerifiedEvent(
      * partition; the event id for events that concern no customer.
      */
     public String key() {
-        return customerId != null ? customerId : eventId;
+        return facts.customerId() != null ? facts.customerId() : facts.eventId();
     }
 }

@@ -89,16 +89,7 @@ public final class WebhookIngress {
             return new Rejected(Rejection.MALFORMED, notAnEvent.reason());
         }
         StripeEventFacts facts = ((Event) reading).facts();
-        VerifiedEvent event =
-                new VerifiedEvent(
-                        facts.eventId(),
-                        facts.type(),
-                        facts.created(),
-                        facts.apiVersion(),
-                        facts.livemode(),
-                        facts.customerId(),
-                        now,
-                        payload);
+        VerifiedEvent event = new VerifiedEvent(facts, now, payload);
         try {
             log.append(event, publishTimeout);
             return new Accepted(event);

@@ -64,7 +64,7 @@ class WebhookIngressTests {
         VerifiedEvent event = ((Accepted) outcome).event();
         assertThat(appended).containsExactly(event);
         assertThat(event.payload().getBytes(StandardCharsets.UTF_8)).isEqualTo(VECTOR_BODY);
-        assertThat(event.type()).isEqualTo("invoice.payment_succeeded");
+        assertThat(event.facts().type()).isEqualTo("invoice.payment_succeeded");
         assertThat(event.key()).isEqualTo("cus_SGqVI5XZS5sDjA");
         assertThat(event.receivedAt()).isEqualTo(SIGNED_AT.plusSeconds(10));
     }

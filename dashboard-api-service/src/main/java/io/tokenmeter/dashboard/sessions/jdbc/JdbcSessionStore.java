@@ -2,6 +2,7 @@ package io.tokenmeter.dashboard.sessions.jdbc;
 
 import io.tokenmeter.dashboard.sessions.PricedSession;
 import io.tokenmeter.dashboard.sessions.SessionStore;
+import io.tokenmeter.dashboard.status.RecentSessions;
 import io.tokenmeter.dashboard.status.jdbc.ChangeNotifier;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Priced sessions in PostgreSQL, phases as a json array (read and written whole). */
 @Repository
-class JdbcSessionStore implements SessionStore {
+class JdbcSessionStore implements SessionStore, RecentSessions {
 
     private static final TypeReference<List<PricedSession.Phase>> PHASES = new TypeReference<>() {};
 
@@ -102,11 +103,11 @@ class JdbcSessionStore implements SessionStore {
             completedAt[i] = s.completedAt().toEpochMilli();
             tokens[i] = s.totalTokens();
             phases[i] = json.writeValueAsString(s.phases());
-            prompt[i] = s.costs().promptCostUsd();
-            completion[i] = s.costs().completionCostUsd();
-            cached[i] = s.costs().cachedCostUsd();
-            total[i] = s.costs().totalCostUsd();
-            savings[i++] = s.costs().cachedSavingsUsd();
+            prompt[i] = s.costBreakdown().promptCostUsd();
+            completion[i] = s.costBreakdown().completionCostUsd();
+            cached[i] = s.costBreakdown().cachedCostUsd();
+            total[i] = s.costBreakdown().totalCostUsd();
+            savings[i++] = s.costBreakdown().cachedSavingsUsd();
         }
         jdbc.update(
                 UPSERT,
@@ -146,15 +147,16 @@ class JdbcSessionStore implements SessionStore {
                 limit);
     }
 
+    /** The status answer's estimate of sessions left comes from the session history. */
     @Override
-    public Tokens latestTokens(String userId, int limit) {
+    public Tokens latest(String userId) {
         return jdbc.queryForObject(
                 "SELECT count(*) AS sessions, coalesce(sum(total_tokens), 0) AS tokens FROM"
                         + " (SELECT total_tokens FROM session_cost WHERE user_id = ?"
                         + " ORDER BY completed_at DESC, session_id LIMIT ?) AS latest",
                 (rs, row) -> new Tokens(rs.getInt("sessions"), rs.getLong("tokens")),
                 userId,
-                limit);
+                RecentSessions.COUNT);
     }
 
     private PricedSession session(ResultSet rs, int row) throws SQLException {

@@ -1,6 +1,7 @@
 package io.tokenmeter.dashboard.sessions.web;
 
 import io.tokenmeter.dashboard.config.DashboardProperties;
+import io.tokenmeter.dashboard.sessions.PricedSession;
 import io.tokenmeter.dashboard.sessions.SessionHistory;
 import java.net.URI;
 import java.security.Principal;
@@ -32,7 +33,7 @@ class SessionController {
     @GetMapping("/api/sessions/{sessionId}/cost")
     ResponseEntity<?> cost(Principal user, @PathVariable String sessionId) {
         return history.costOf(user.getName(), sessionId)
-                .<ResponseEntity<?>>map(session -> ResponseEntity.ok(SessionDocument.of(session)))
+                .<ResponseEntity<?>>map(ResponseEntity::ok)
                 .orElseGet(
                         () -> {
                             ProblemDetail problem =
@@ -47,10 +48,10 @@ class SessionController {
 
     /** The user's newest sessions, newest first (for the usage page; not part of the contract). */
     @GetMapping("/api/sessions")
-    List<SessionDocument> recent(
+    List<PricedSession> recent(
             Principal user, @RequestParam(name = "limit", required = false) Integer limit) {
         int max = properties.recentSessions();
         int wanted = limit == null ? max : Math.max(1, Math.min(limit, max));
-        return history.recent(user.getName(), wanted).stream().map(SessionDocument::of).toList();
+        return history.recent(user.getName(), wanted);
     }
 }

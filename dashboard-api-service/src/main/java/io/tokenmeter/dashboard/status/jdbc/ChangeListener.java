@@ -19,6 +19,8 @@ import org.postgresql.PGNotification;
 import org.postgresql.PGProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.util.backoff.BackOffExecution;
@@ -40,8 +42,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * that died without closing is noticed by a statement after 10 s of silence, answered within 5 s or
  * given up.
  */
-@Component
-class ChangeListener implements SmartLifecycle {
+@Component("statusNotifications")
+class ChangeListener implements SmartLifecycle, HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeListener.class);
 
@@ -71,7 +73,10 @@ class ChangeListener implements SmartLifecycle {
     private final Object pause = new Object();
     private volatile boolean running;
     private volatile boolean listening;
+
+    /** Why the last connection attempt or connection failed; null while listening. */
     private volatile String lastFailure;
+
     private Thread thread;
 
     ChangeListener(
@@ -109,21 +114,20 @@ class ChangeListener implements SmartLifecycle {
                 .register(registry);
     }
 
-    boolean listening() {
-        return listening;
-    }
-
-    String channel() {
-        return channel;
-    }
-
-    /** Why the last connection attempt or connection failed; null while listening. */
-    String lastFailure() {
-        return lastFailure;
-    }
-
-    long reconnects() {
-        return (long) reconnects.count();
+    /**
+     * {@code statusNotifications}: UP while this instance hears the other instances' status
+     * changes. DOWN means its cached answers may be up to {@code status-cache-ttl} old; not part of
+     * the readiness group, since the instance still answers correctly from the database.
+     */
+    @Override
+    public Health health() {
+        Health.Builder health = listening ? Health.up() : Health.down();
+        health.withDetail("channel", channel).withDetail("reconnects", (long) reconnects.count());
+        String failure = lastFailure;
+        if (failure != null) {
+            health.withDetail("lastFailure", failure);
+        }
+        return health.build();
     }
 
     /**

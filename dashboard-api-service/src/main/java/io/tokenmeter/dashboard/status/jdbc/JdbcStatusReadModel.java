@@ -118,11 +118,7 @@ class JdbcStatusReadModel implements StatusReadModel {
                             Types.TIMESTAMP_WITH_TIMEZONE);
                     ps.setLong(9, s.version());
                 });
-        Set<String> users = new LinkedHashSet<>();
-        for (SubscriptionSnapshot snapshot : snapshots) {
-            users.add(snapshot.userId());
-        }
-        notifier.announce(users);
+        notifier.announce(snapshots.stream().map(SubscriptionSnapshot::userId).distinct().toList());
     }
 
     @Override

@@ -5,10 +5,9 @@ import io.tokenmeter.metering.pricing.PriceTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.core.io.FileSystemResourceLoader;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -16,34 +15,21 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * Reads the price table from {@code PRICING_FILE}: YAML (or JSON, a subset of it) with {@code
  * prices_as_of} and {@code models: {name: {input, cached_input, output}}} in USD per million
- * tokens. {@code classpath:} names a resource, anything else a file. A malformed file stops the
- * service at startup rather than pricing sessions wrongly.
+ * tokens. {@code classpath:} names a resource, anything else a file (Spring's resource loading). A
+ * malformed file stops the service at startup rather than pricing sessions wrongly.
  */
 public final class PriceTableFile {
-
-    static final String CLASSPATH_PREFIX = "classpath:";
 
     private PriceTableFile() {}
 
     public static PriceTable load(String location) {
-        try (InputStream in = open(location)) {
+        try (InputStream in =
+                new FileSystemResourceLoader().getResource(location).getInputStream()) {
             Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
             return parse(location, document);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the price table " + location, e);
         }
-    }
-
-    private static InputStream open(String location) throws IOException {
-        if (location.startsWith(CLASSPATH_PREFIX)) {
-            String resource = location.substring(CLASSPATH_PREFIX.length()).replaceFirst("^/", "");
-            InputStream in = PriceTableFile.class.getClassLoader().getResourceAsStream(resource);
-            if (in == null) {
-                throw new IOException("no classpath resource " + resource);
-            }
-            return in;
-        }
-        return Files.newInputStream(Path.of(location));
     }
 
     private static PriceTable parse(String location, Object document) {

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 
 /** Maps metering results onto the contract's Avro records (CONTRACT §3.4, §4.3). */
 public final class OutboundRecords {
@@ -31,9 +30,8 @@ public final class OutboundRecords {
     private OutboundRecords() {}
 
     /**
-     * One announcement as Kafka records, whichever way it is published: each cost (with its
-     * delivery's {@code traceparent}, if any), then each usage state, then each crossing, all keyed
-     * by user id (a String).
+     * One announcement as Kafka records: each cost (with its delivery's {@code traceparent}, if
+     * any), then each usage state, then each crossing, all keyed by user id (a String).
      */
     public static List<ProducerRecord<Object, Object>> records(
             List<PricedSession> costs,
@@ -95,13 +93,7 @@ public final class OutboundRecords {
                 + ENVELOPE_BYTES_AT_MOST;
     }
 
-    /** The record's {@code traceparent}, or null. */
-    public static String traceParent(ProducerRecord<Object, Object> record) {
-        Header header = record.headers().lastHeader(TRACEPARENT);
-        return header == null ? null : new String(header.value(), StandardCharsets.US_ASCII);
-    }
-
-    public static SessionCost sessionCost(PricedSession priced) {
+    private static SessionCost sessionCost(PricedSession priced) {
         List<PhaseCost> phases = new ArrayList<>(priced.phaseCharges().size());
         for (int i = 0; i < priced.phaseCharges().size(); i++) {
             PhaseUsage usage = priced.usage().phases().get(i);
@@ -130,7 +122,7 @@ public final class OutboundRecords {
                         Money.format(charges.cachedSavings())));
     }
 
-    public static UsageState usageState(UsageSnapshot usage, Instant at) {
+    private static UsageState usageState(UsageSnapshot usage, Instant at) {
         return new UsageState(
                 usage.userId(),
                 usage.plan().tier().name(),
@@ -141,7 +133,7 @@ public final class OutboundRecords {
                 at);
     }
 
-    public static UsageThresholdCrossed thresholdCrossed(ThresholdCrossing crossing) {
+    private static UsageThresholdCrossed thresholdCrossed(ThresholdCrossing crossing) {
         return new UsageThresholdCrossed(
                 crossing.userId(),
                 crossing.thresholdPercent(),

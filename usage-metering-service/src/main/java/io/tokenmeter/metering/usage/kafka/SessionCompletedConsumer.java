@@ -46,16 +46,15 @@ class SessionCompletedConsumer {
         this.clock = clock;
         this.deadLetters = transactions.deadLetters();
         this.maxRecordBytes = transactions.maxRecordBytes();
-        this.counted =
-                Counter.builder("tokenmeter.metering.sessions")
-                        .tag("outcome", "counted")
-                        .description("Grading sessions metered")
-                        .register(registry);
-        this.duplicates =
-                Counter.builder("tokenmeter.metering.sessions")
-                        .tag("outcome", "duplicate")
-                        .description("Grading sessions metered")
-                        .register(registry);
+        this.counted = sessions(registry, "counted");
+        this.duplicates = sessions(registry, "duplicate");
+    }
+
+    private static Counter sessions(MeterRegistry registry, String outcome) {
+        return Counter.builder("tokenmeter.metering.sessions")
+                .tag("outcome", outcome)
+                .description("Grading sessions metered")
+                .register(registry);
     }
 
     @KafkaListener(

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tokenmeter.events.StripeWebhookEvent;
 import io.tokenmeter.ingress.webhook.EventLogUnavailableException;
+import io.tokenmeter.ingress.webhook.StripeEventFacts;
 import io.tokenmeter.ingress.webhook.VerifiedEvent;
 import io.tokenmeter.ingress.webhook.VerifiedEventLog;
 import io.tokenmeter.schemas.Topics;
@@ -61,8 +62,8 @@ public final class KafkaVerifiedEventLog implements VerifiedEventLog {
             timedOut.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             log.warn(
                     "Kafka did not acknowledge event {} ({}) within {} ms",
-                    event.eventId(),
-                    event.type(),
+                    event.facts().eventId(),
+                    event.facts().type(),
                     timeout.toMillis());
             throw new EventLogUnavailableException(
                     "The event could not be stored durably within "
@@ -74,8 +75,8 @@ public final class KafkaVerifiedEventLog implements VerifiedEventLog {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             log.warn(
                     "Kafka refused event {} ({}): {}",
-                    event.eventId(),
-                    event.type(),
+                    event.facts().eventId(),
+                    event.facts().type(),
                     cause.toString());
             throw new EventLogUnavailableException(
                     "The event could not be stored durably; retry later.", cause);
@@ -87,13 +88,14 @@ public final class KafkaVerifiedEventLog implements VerifiedEventLog {
     }
 
     static StripeWebhookEvent toRecord(VerifiedEvent event) {
+        StripeEventFacts facts = event.facts();
         return new StripeWebhookEvent(
-                event.eventId(),
-                event.type(),
-                event.created(),
-                event.apiVersion(),
-                event.livemode(),
-                event.customerId(),
+                facts.eventId(),
+                facts.type(),
+                facts.created(),
+                facts.apiVersion(),
+                facts.livemode(),
+                facts.customerId(),
                 event.receivedAt(),
                 event.payload());
     }
