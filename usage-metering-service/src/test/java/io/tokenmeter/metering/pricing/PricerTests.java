@@ -1,6 +1,7 @@
 package io.tokenmeter.metering.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.tokenmeter.metering.pricing.file.PriceTableFile;
 import java.math.BigDecimal;
@@ -58,6 +59,18 @@ class PricerTests {
         assertThat(Money.format(charges.total())).isEqualTo(total);
         assertThat(Money.format(charges.cachedSavings())).isEqualTo(savings);
         assertThat(unknown).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "http://127.0.0.1:9/models.yml",
+        "https://example.com/models.yml",
+        "jar:file:/x.jar!/m.yml"
+    })
+    void refusesAPriceTableFromAnythingButTheClasspathOrAFile(String location) {
+        assertThatIllegalStateException()
+                .isThrownBy(() -> PriceTableFile.load(location))
+                .withMessageContaining("only classpath: resources and files are read");
     }
 
     @Test

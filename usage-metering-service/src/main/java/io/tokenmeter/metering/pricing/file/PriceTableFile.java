@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.core.io.FileSystemResourceLoader;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -17,12 +18,24 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * prices_as_of} and {@code models: {name: {input, cached_input, output}}} in USD per million
  * tokens. {@code classpath:} names a resource, anything else a file (Spring's resource loading). A
  * malformed file stops the service at startup rather than pricing sessions wrongly.
+ *
+ * <p>Other URLs ({@code http:}, {@code jar:}...) are refused: prices are read once and trusted, so
+ * they come from the image or the service's own disk, not from the network.
  */
 public final class PriceTableFile {
+
+    /** A URL scheme: letters, then digits, '+', '-' or '.', then a colon and something after it. */
+    private static final Pattern REMOTE = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]+:");
 
     private PriceTableFile() {}
 
     public static PriceTable load(String location) {
+        if (REMOTE.matcher(location).lookingAt()
+                && !location.startsWith("classpath:")
+                && !location.startsWith("file:")) {
+            throw new IllegalStateException(
+                    "price table " + location + ": only classpath: resources and files are read");
+        }
         try (InputStream in =
                 new FileSystemResourceLoader().getResource(location).getInputStream()) {
             Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
