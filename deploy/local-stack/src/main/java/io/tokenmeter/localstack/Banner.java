@@ -47,7 +47,7 @@ final class Banner {
                                     + " http://localhost:%d/actuator/prometheus)%n",
                             service.definition().name(),
                             service.definition().port(),
-                            service.definition().port() + 1000));
+                            ServiceProcess.Definition.managementPort(service.definition().port())));
         }
         out.append("Mails (notification-service, to the local SMTP server ")
                 .append(settings.get("SMTP_HOST"))

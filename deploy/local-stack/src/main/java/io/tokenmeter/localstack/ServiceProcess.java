@@ -28,6 +28,17 @@ public final class ServiceProcess implements AutoCloseable {
     /** A service: its module (and jar) name and its contract port. */
     public record Definition(String name, int port) {
 
+        /**
+         * How far above its port a service's actuator listens unless {@code MANAGEMENT_SERVER_PORT}
+         * says otherwise (platform's {@code ManagementPortEnvironmentPostProcessor}).
+         */
+        public static final int MANAGEMENT_PORT_OFFSET = 1000;
+
+        /** The actuator's port of a service listening on {@code port}. */
+        public static int managementPort(int port) {
+            return port + MANAGEMENT_PORT_OFFSET;
+        }
+
         /** The fat jar {@code ./mvnw package} builds for it under the repository root. */
         public Path jar(Path home) {
             return home.resolve(name).resolve("target").resolve(name + ".jar");

@@ -67,7 +67,7 @@ final class Stack implements AutoCloseable {
         this.databaseName = "tokenmeter_bench_" + run;
         this.databaseUrl = POSTGRES + databaseName;
         for (ServiceProcess.Definition service : ServiceProcess.ALL) {
-            ports.put(service.name(), freePort());
+            ports.put(service.name(), freeServicePort());
         }
     }
 
@@ -81,7 +81,9 @@ final class Stack implements AutoCloseable {
         }
         Topics.createAll(bootstrap());
         mail = MailSink.start(freePort());
-        hooks = WebhookSink.start(NOTIFY_WEBHOOK_SECRET);
+        // Its port from freePort() too: bound to port 0, the system may give it one a service was
+        // handed out and has not bound yet.
+        hooks = WebhookSink.start(freePort(), NOTIFY_WEBHOOK_SECRET);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap());
         env.put("DATABASE_URL", databaseUrl);
@@ -330,6 +332,29 @@ final class Stack implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * A free port for a service, whose actuator listens {@link
+     * ServiceProcess.Definition#MANAGEMENT_PORT_OFFSET} above it: both free now and neither handed
+     * out before.
+     */
+    private int freeServicePort() {
+        while (true) {
+            int port = freePort();
+            int management = ServiceProcess.Definition.managementPort(port);
+            if (management <= 65535 && isFree(management) && handedOut.add(management)) {
+                return port;
+            }
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

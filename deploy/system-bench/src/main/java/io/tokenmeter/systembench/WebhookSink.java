@@ -36,8 +36,8 @@ final class WebhookSink implements AutoCloseable {
         this.key = key(secret);
     }
 
-    static WebhookSink start(String secret) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+    static WebhookSink start(int port, String secret) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
         // As many as the service posts at once (its webhook.concurrency).
         ExecutorService workers = Executors.newFixedThreadPool(8);
         server.setExecutor(workers);
