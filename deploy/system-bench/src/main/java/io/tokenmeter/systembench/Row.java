@@ -53,7 +53,12 @@ record Row(
         return target.verdict(value);
     }
 
+    /** A figure that could not be measured ({@link #failed}): it never counts as met. */
+    boolean failed() {
+        return Double.isNaN(value) && unit.isEmpty() && target == null;
+    }
+
     boolean met() {
-        return target == null || target.met(value);
+        return !failed() && (target == null || target.met(value));
     }
 }

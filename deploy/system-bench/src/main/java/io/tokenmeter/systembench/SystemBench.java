@@ -139,9 +139,13 @@ public final class SystemBench {
         System.out.println();
         System.out.println(table);
         String headline = headline(options, started, loadAtStart, loadAtEnd, complete);
+        long failed = rows.stream().filter(Row::failed).count();
         if (options.writeDocs() && !options.phases().containsAll(Options.DEFAULT)) {
             log(
                     "docs/benchmarks.md left alone: it shows runs of every phase (--phases picked some)");
+        } else if (options.writeDocs() && failed > 0) {
+            // A broken run must not replace the last complete one as the headline.
+            log("docs/benchmarks.md left alone: %d figures could not be measured", failed);
         } else if (options.writeDocs()) {
             Path page = root.resolve("docs/benchmarks.md");
             Files.writeString(page, Docs.update(Files.readString(page), headline + "\n\n" + table));

@@ -66,6 +66,16 @@ class HarnessTests {
     }
 
     @Test
+    void aFigureThatCouldNotBeMeasuredIsNeverMet() {
+        Row failed = Row.failed("start-up", "all five together", "failed: port taken");
+
+        assertThat(failed.failed()).isTrue();
+        assertThat(failed.met()).isFalse();
+        assertThat(Row.of("cpu", "cores", 1.9, "cores", null).failed()).isFalse();
+        assertThat(Row.of("cpu", "cores", 1.9, "cores", null).met()).isTrue();
+    }
+
+    @Test
     void numbersReadAsPeopleWriteThem() {
         assertThat(Table.number(1_000_000)).isEqualTo("1,000,000");
         assertThat(Table.number(243.4)).isEqualTo("243");
