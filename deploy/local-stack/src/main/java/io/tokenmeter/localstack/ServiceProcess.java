@@ -104,15 +104,6 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static final long NON_HEAP_MIB = 320;
 
-    /**
-     * The environment every service's JVM runs with, beside its options: at most two malloc arenas.
-     * glibc gives each thread that allocates natively its own arena, up to eight per core, and
-     * keeps what it freed in them; Kafka's network threads, Tomcat's workers and the JIT then hold
-     * tens of MB each service never returns. The container image sets the same ({@code ENV} in
-     * {@code deploy/compose/Dockerfile}; {@code DeploymentManifestsTests} keeps them equal).
-     */
-    public static final Map<String, String> JVM_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
-
     /** {@link #JVM_OPTIONS_TEXT} as command-line arguments. */
     public static final List<String> JVM_OPTIONS = List.of(JVM_OPTIONS_TEXT.split(" "));
 
@@ -188,7 +179,6 @@ public final class ServiceProcess implements AutoCloseable {
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(JVM_ENVIRONMENT);
         builder.environment().putAll(environment);
         builder.environment().put("SERVER_PORT", String.valueOf(definition.port()));
         LocalStack.log("starting " + definition.name() + " on :" + definition.port());

@@ -176,11 +176,6 @@ class DeploymentManifestsTests {
         assertThat(read(ROOT.resolve("deploy/compose/Dockerfile")))
                 .as("the image")
                 .contains("ENV JAVA_TOOL_OPTIONS=\"" + ServiceProcess.JVM_OPTIONS_TEXT + "\"\n");
-        ServiceProcess.JVM_ENVIRONMENT.forEach(
-                (name, value) ->
-                        assertThat(read(ROOT.resolve("deploy/compose/Dockerfile")))
-                                .as("the image's environment")
-                                .contains("\nENV " + name + "=" + value + "\n"));
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.tokenmeter.systembench;
 
-import io.tokenmeter.localstack.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -170,12 +168,7 @@ public final class SystemBench {
                                 ? ""
                                 : " " + String.join(" ", options.arguments()));
         return "## The system as deployed (`./bench`)\n\n"
-                + "The five services as processes as they run everywhere (`"
-                + ServiceProcess.JVM_ENVIRONMENT.entrySet().stream()
-                        .map(variable -> variable.getKey() + "=" + variable.getValue() + " ")
-                        .sorted()
-                        .collect(Collectors.joining())
-                + "java "
+                + "The five services as processes as they run everywhere (`java "
                 + String.join(" ", options.serviceJvm())
                 + " -XX:SharedArchiveFile=app.jsa -jar`, each from its jar extracted with its class"
                 + " data sharing archive), the `kafka_2.13` broker as a process, a fresh database on"
