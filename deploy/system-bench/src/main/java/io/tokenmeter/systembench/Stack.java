@@ -227,8 +227,6 @@ final class Stack implements AutoCloseable {
                 .join();
     }
 
-    /** The running services' process ids. */
-    /** The services' and the broker's process ids, by name. */
     /**
      * The CPU time of each service process stopped so far, per process id, read as it was stopped:
      * a phase that restarts a service still counts what the stopped process used.
@@ -245,6 +243,7 @@ final class Stack implements AutoCloseable {
                 .put(process.pid(), CpuTime.ticksOf(process.pid()));
     }
 
+    /** The services' and the broker's process ids, by name. */
     synchronized Map<String, Long> processes() {
         Map<String, Long> pids = pids();
         if (broker != null) {
@@ -253,6 +252,7 @@ final class Stack implements AutoCloseable {
         return pids;
     }
 
+    /** The running services' process ids. */
     synchronized Map<String, Long> pids() {
         Map<String, Long> pids = new LinkedHashMap<>();
         services.forEach((name, process) -> pids.put(name, process.pid()));

@@ -24,13 +24,16 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class PriceTableFile {
 
-    /** A URL scheme: letters, then digits, '+', '-' or '.', then a colon and something after it. */
-    private static final Pattern REMOTE = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]+:");
+    /**
+     * A location that starts with a URL scheme (a letter, then letters, digits, '+', '-' or '.',
+     * then a colon); one letter and a colon is a Windows drive, not a scheme.
+     */
+    private static final Pattern URL_SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]+:");
 
     private PriceTableFile() {}
 
     public static PriceTable load(String location) {
-        if (REMOTE.matcher(location).lookingAt()
+        if (URL_SCHEME.matcher(location).lookingAt()
                 && !location.startsWith("classpath:")
                 && !location.startsWith("file:")) {
             throw new IllegalStateException(
