@@ -3,11 +3,13 @@ package io.tokenmeter.metering.reservation;
 import io.tokenmeter.metering.usage.CountedSessions;
 import io.tokenmeter.metering.usage.SessionUsage;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Settles holds as their sessions are metered, in the metering transaction: a session is counted
@@ -16,9 +18,19 @@ import java.util.Set;
  *
  * <p>Its metrics are reported after the transaction committed ({@link CountedSessions#counted}).
  *
- * <p>The batch first locks the reservation rows of its users (those who have one): an admission for
- * one of its sessions running at the same time either committed its hold before (the delete that
- * follows sees it) or waits, and then finds the session in the ledger.
+ * <p>An admission for one of the batch's sessions running at the same time must either commit its
+ * hold before the batch deletes it, or wait and then find the session in the ledger. For a session
+ * whose hold is already visible, deleting the hold is enough: the admission locks that hold's row
+ * too, so it waits for the batch and finds the row gone. For a session without one, an admission
+ * may be about to insert it, and only the user's lock orders the two: the batch locks those users
+ * (the ones who ever reserved) before it deletes, and their admissions wait for its commit. So an
+ * admission waits for a metering batch only when the batch meters a session of that user that holds
+ * nothing, which the pipeline, reserving before it grades, rarely publishes.
+ *
+ * <p>A hold seen at first but gone when the batch deletes (released meanwhile) may have been taken
+ * again by an admission not yet committed: its user is locked then, and the sessions are deleted
+ * once more. The batch holds hold rows by then, so an admission of that user waiting for one of
+ * them would deadlock with it; PostgreSQL breaks the cycle, and either side is tried again.
  */
 public final class ReservationSettlement implements CountedSessions {
 
@@ -32,19 +44,22 @@ public final class ReservationSettlement implements CountedSessions {
 
     @Override
     public Runnable counted(List<SessionUsage> counted, Instant now) {
-        Set<String> users = new LinkedHashSet<>();
-        counted.forEach(session -> users.add(session.userId()));
-        Set<String> reserving = store.lockUsers(users);
-        if (reserving.isEmpty()) {
-            return CountedSessions.NOTHING;
-        }
         Map<String, SessionUsage> sessions = new HashMap<>();
-        for (SessionUsage session : counted) {
-            if (reserving.contains(session.userId())) {
-                sessions.put(session.sessionId(), session);
-            }
-        }
-        List<Hold> settled = store.settle(sessions.keySet());
+        counted.forEach(session -> sessions.put(session.sessionId(), session));
+        Set<String> held = store.heldSessions(sessions.keySet());
+        Set<String> unheldUsers = new TreeSet<>();
+        sessions.values().stream()
+                .filter(session -> !held.contains(session.sessionId()))
+                .forEach(session -> unheldUsers.add(session.userId()));
+        Set<String> locked =
+                unheldUsers.isEmpty() ? Set.of() : new HashSet<>(store.lockUsers(unheldUsers));
+        Set<String> toSettle = new HashSet<>(held);
+        sessions.values().stream()
+                .filter(session -> locked.contains(session.userId()))
+                .forEach(session -> toSettle.add(session.sessionId()));
+        List<Hold> settled =
+                toSettle.isEmpty() ? new ArrayList<>() : new ArrayList<>(store.settle(toSettle));
+        settled.addAll(settleTakenAgain(sessions, held, settled, locked));
         if (settled.isEmpty()) {
             return CountedSessions.NOTHING;
         }
@@ -54,5 +69,24 @@ public final class ReservationSettlement implements CountedSessions {
                         hold, hold.liveAt(now), sessions.get(hold.sessionId()).totalTokens());
             }
         };
+    }
+
+    /** The sessions whose hold was seen but not deleted, settled under their users' locks. */
+    private List<Hold> settleTakenAgain(
+            Map<String, SessionUsage> sessions,
+            Set<String> held,
+            List<Hold> settled,
+            Set<String> locked) {
+        Set<String> gone = new HashSet<>(held);
+        settled.forEach(hold -> gone.remove(hold.sessionId()));
+        gone.removeIf(session -> locked.contains(sessions.get(session).userId()));
+        if (gone.isEmpty()) {
+            return List.of();
+        }
+        Set<String> users = new TreeSet<>();
+        gone.forEach(session -> users.add(sessions.get(session).userId()));
+        Set<String> nowLocked = store.lockUsers(users);
+        gone.removeIf(session -> !nowLocked.contains(sessions.get(session).userId()));
+        return gone.isEmpty() ? List.of() : store.settle(gone);
     }
 }

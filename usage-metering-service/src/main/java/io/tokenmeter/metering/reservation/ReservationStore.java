@@ -62,6 +62,9 @@ public interface ReservationStore {
      */
     Set<String> lockUsers(Collection<String> userIds);
 
+    /** Which of the sessions have a hold (live or not), as committed now; locks nothing. */
+    Set<String> heldSessions(Collection<String> sessionIds);
+
     /** Deletes the sessions' holds (live or not); returns them. */
     List<Hold> settle(Collection<String> sessionIds);
 }

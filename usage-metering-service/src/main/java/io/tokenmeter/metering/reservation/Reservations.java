@@ -20,11 +20,13 @@ import java.util.TreeSet;
  *
  * <p>Admission is linearizable per user, across threads and instances: it runs in a transaction
  * that first locks the user's reservation row, then reads plan, usage and live holds in one
- * snapshot and admits a hold only if {@code used + holds + tokens ≤ limit}. A metering batch locks
- * the same rows before it settles holds ({@link ReservationSettlement}), so a session is either
- * settled by the batch that meters it or refused as already settled, never held after it was
- * counted. Hence at any moment {@code used + live holds ≤ limit}, except by what sessions used
- * beyond their own holds (and holds granted under a higher tier before a downgrade).
+ * snapshot and admits a hold only if {@code used + holds + tokens ≤ limit}. A metering batch
+ * deletes the holds of its sessions, and locks the users of those that have none first ({@link
+ * ReservationSettlement}), so a session is either settled by the batch that meters it or refused as
+ * already settled, never held after it was counted. A batch that commits while an admission decides
+ * moves usage up by what its sessions used and holds down by what they held, both or neither in the
+ * admission's snapshot. Hence at any moment {@code used + live holds ≤ limit}, except by what
+ * sessions used beyond their own holds (and holds granted under a higher tier before a downgrade).
  */
 public final class Reservations {
 

@@ -128,9 +128,9 @@ public final class UsageMeter {
                 List.copyOf(usage.values()),
                 crossings,
                 now);
-        // Last before the commit: settling locks the batch's reserving users until it, and every
-        // reservation of theirs waits that long (pricing and encoding the batch's records, above,
-        // take most of a batch's time).
+        // Last before the commit: settling locks the holds it deletes (and, for sessions without
+        // one, their users) until it, and the reservations that need them wait that long (pricing
+        // and encoding the batch's records, above, take most of a batch's time).
         Runnable report =
                 counted.isEmpty() ? CountedSessions.NOTHING : countedSessions.counted(counted, now);
         return new MeteredAndReport(new Metered(received, counted.size()), report);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tokenmeter.metering.reservation.jdbc.JdbcReservationStore;
 import io.tokenmeter.metering.reservation.metrics.MicrometerReservationEvents;
 import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.UsageMeter;
@@ -12,8 +13,10 @@ import io.tokenmeter.schemas.Tier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -216,6 +219,113 @@ class ReservationsOnPostgresTests {
         assertThat(admission).isInstanceOf(Admission.Granted.class);
         assertThat(reservations.quotaOf(user).used()).isEqualTo(25_000);
         assertThat(reservations.quotaOf(user).held()).isEqualTo(1_000);
+    }
+
+    /**
+     * A batch settling a session's hold does not lock its user: another reservation of that user is
+     * decided while the batch, its hold deleted, has not committed yet.
+     */
+    @Test
+    void aReservationOfAUserWhoseHeldSessionIsBeingSettledDoesNotWaitForTheBatch()
+            throws Exception {
+        reserve("a", 20_000, 900);
+        CountDownLatch settled = new CountDownLatch(1);
+        CountDownLatch reserved = new CountDownLatch(1);
+        ReservationSettlement settlement =
+                new ReservationSettlement(postgres.store, new Logged(happened));
+        UsageMeter slowToCommit =
+                postgres.meter(
+                        (counted, now) -> {
+                            Runnable report = settlement.counted(counted, now);
+                            settled.countDown();
+                            await(reserved);
+                            return report;
+                        });
+        CompletableFuture<UsageMeter.Metered> metering =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                slowToCommit.meter(
+                                        List.of(postgres.session(user + "-a", user, 25_000))));
+        assertThat(settled.await(5, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Admission> second =
+                CompletableFuture.supplyAsync(() -> reserve("b", 1_000, 900));
+        Admission admission = second.get(3, TimeUnit.SECONDS);
+        reserved.countDown();
+        metering.get(5, TimeUnit.SECONDS);
+
+        assertThat(admission).isInstanceOf(Admission.Granted.class);
+        assertThat(happened)
+                .containsExactly(
+                        "granted a 20000", "granted b 1000", "settled a live=true used=25000");
+        assertThat(reservations.quotaOf(user).used()).isEqualTo(25_000);
+        assertThat(reservations.quotaOf(user).held()).isEqualTo(1_000);
+    }
+
+    /**
+     * The batch sees the session's hold, then the hold is released and taken again by an admission
+     * that has not committed when the batch deletes: the batch waits for it under the user's lock
+     * and settles the new hold, which would otherwise outlive its metered session.
+     */
+    @Test
+    void aHoldReleasedAndTakenAgainWhileItsSessionIsMeteredIsSettled() throws Exception {
+        reserve("a", 20_000, 900);
+        String session = user + "-a";
+        CompletableFuture<Void> takenAgain = new CompletableFuture<>();
+        ReservationStore racing =
+                new JdbcReservationStore(postgres.jdbc) {
+                    @Override
+                    public Set<String> heldSessions(Collection<String> sessionIds) {
+                        Set<String> held = super.heldSessions(sessionIds);
+                        if (!takenAgain.isDone()) {
+                            // From another thread: this one is in the batch's transaction.
+                            CompletableFuture.runAsync(() -> reservations.release(user, session))
+                                    .join();
+                            takenAgain.completeAsync(() -> takeAgainAndCommitLater(session));
+                            sleep(200);
+                        }
+                        return held;
+                    }
+                };
+        UsageMeter racingMeter =
+                postgres.meter(new ReservationSettlement(racing, new Logged(happened)));
+
+        racingMeter.meter(List.of(postgres.session(session, user, 25_000)));
+        takenAgain.get(5, TimeUnit.SECONDS);
+
+        assertThat(postgres.jdbc.queryForList("select session_id from reservation", String.class))
+                .isEmpty();
+        assertThat(happened)
+                .containsExactly("granted a 20000", "released a", "settled a live=true used=25000");
+        assertThat(reservations.quotaOf(user).used()).isEqualTo(25_000);
+        assertThat(reservations.quotaOf(user).held()).isZero();
+    }
+
+    /** What an admission does for the session, committed 600 ms after it inserted the hold. */
+    private Void takeAgainAndCommitLater(String session) {
+        postgres.transactions.inTransaction(
+                () -> {
+                    postgres.jdbc.queryForList(
+                            "select user_id from reservation_user where user_id = ? for update",
+                            user);
+                    postgres.jdbc.update(
+                            "insert into reservation (session_id, user_id, tokens, expires_at,"
+                                    + " created_at) values (?, ?, 20000, now() + interval '15"
+                                    + " minutes', now())",
+                            session,
+                            user);
+                    sleep(600);
+                    return null;
+                });
+        return null;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -43,10 +43,11 @@ public class JdbcReservationStore implements ReservationStore {
 
     /**
      * Four statements sent in one round trip and run in order: the users' locks (sorted, as
-     * metering's settlement takes them), the sessions' holds (locked, sorted), which sessions were
-     * metered, and each user's plan, usage in the plan's bucket and live holds. Under READ
-     * COMMITTED each statement reads a snapshot taken when it starts, so the reads see everything
-     * committed before the locks were granted.
+     * metering's settlement takes them, so that two admissions or an admission and a batch cannot
+     * deadlock on them), the sessions' holds (locked, sorted), which sessions were metered, and
+     * each user's plan, usage in the plan's bucket and live holds. Under READ COMMITTED each
+     * statement reads a snapshot taken when it starts, so the reads see everything committed before
+     * the locks were granted.
      */
     private static final String LOCK_AND_READ_ALL =
             "select user_id from reservation_user where user_id = any(?::text[])"
@@ -199,6 +200,15 @@ public class JdbcReservationStore implements ReservationStore {
                                 + " order by user_id for update",
                         String.class,
                         (Object) userIds.toArray(String[]::new)));
+    }
+
+    @Override
+    public Set<String> heldSessions(Collection<String> sessionIds) {
+        return new HashSet<>(
+                jdbc.queryForList(
+                        "select session_id from reservation where session_id = any(?::text[])",
+                        String.class,
+                        (Object) sessionIds.toArray(String[]::new)));
     }
 
     @Override
