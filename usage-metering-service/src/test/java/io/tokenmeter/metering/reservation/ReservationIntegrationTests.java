@@ -264,6 +264,29 @@ class ReservationIntegrationTests {
                 .isEqualTo(401);
     }
 
+    /**
+     * A request is observed once, as an HTTP request; Spring Security's per-filter observations
+     * (SecurityObservationsAutoConfiguration) would cost more than the reservation itself.
+     */
+    @Test
+    void aReservationIsObservedAsOneHttpRequestNotFilterByFilter() {
+        assertThat(reserve("{\"session_id\": \"o-" + user + "\", \"tokens\": 1000}").statusCode())
+                .isEqualTo(201);
+        assertThat(new TestHttp(port).get("/api/usage/" + user, "not-the-token").statusCode())
+                .isEqualTo(401);
+
+        await().untilAsserted(
+                        () -> {
+                            String metrics =
+                                    new TestHttp(managementPort).get("/actuator/prometheus").body();
+                            assertThat(metrics)
+                                    .contains(
+                                            "http_server_requests_seconds_count{application=\"usage-metering-service\",error=\"none\",exception=\"none\",method=\"POST\",outcome=\"SUCCESS\",status=\"201\",uri=\"/api/usage/{userId}/reservations\"}")
+                                    .contains("status=\"401\"")
+                                    .doesNotContain("spring_security_");
+                        });
+    }
+
     HttpResponse<String> reserve(String body) {
         return new TestHttp(port).send(post("/api/usage/" + user + "/reservations", body));
     }
