@@ -11,7 +11,8 @@ import java.util.Set;
  * JVM options to every service's (to measure one, say {@code -XX:TieredStopAtLevel=1}), {@code
  * --jfr} records a profile of each service process into its log folder. The {@code startup-options}
  * phase (start-up with class data sharing, lazy initialisation, C1 only) and the {@code settlement}
- * phase (metering's rate with and without holds to settle, ABAB) run only when asked for.
+ * phase (metering's rate with and without holds to settle, ABBA after a warm-up) run only when
+ * asked for.
  */
 record Options(
         boolean quick,
