@@ -29,8 +29,12 @@ import java.util.TreeSet;
  *
  * <p>A hold seen at first but gone when the batch deletes (released meanwhile) may have been taken
  * again by an admission not yet committed: its user is locked then, and the sessions are deleted
- * once more. The batch holds hold rows by then, so an admission of that user waiting for one of
- * them would deadlock with it; PostgreSQL breaks the cycle, and either side is tried again.
+ * once more. The batch holds hold rows by then, so an admission holding that user's lock and
+ * waiting for one of those rows (a reservation for a session the batch is settling) would deadlock
+ * with it. PostgreSQL breaks the cycle by failing one side: a metering batch is delivered again, an
+ * admission batch is decided again request by request, and a lone request is answered 503 with
+ * Retry-After. It takes a hold released and taken again while its session is metered, and at the
+ * same moment a reservation for another session of the same metering batch.
  */
 public final class ReservationSettlement implements CountedSessions {
 
