@@ -1,9 +1,11 @@
 package io.tokenmeter.notification.alerts;
 
+import io.tokenmeter.schemas.Tier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,19 +108,17 @@ public final class Alerts {
 
     /**
      * The tier a paid crossing happened on: the last reported one, or, when the subscription's
-     * state has not arrived yet, the one whose limit (CONTRACT §1) the crossing quotes.
+     * state has not arrived yet, the paid tier whose limit the crossing quotes.
      */
     private static String paidTier(Subscription subscription, long limit) {
         if (!"FREE".equals(subscription.tier())) {
             return subscription.tier();
         }
-        if (limit == 1_200_000) {
-            return "ESSENTIEL";
-        }
-        if (limit == 6_000_000) {
-            return "PRO";
-        }
-        return limit == 24_000_000 ? "MAX" : "payant";
+        return Arrays.stream(Tier.values())
+                .filter(tier -> tier.paid() && tier.limit() == limit)
+                .map(Tier::name)
+                .findFirst()
+                .orElse("payant");
     }
 
     private void reported(Subscription state, Instant now) {

@@ -9,12 +9,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -60,6 +62,31 @@ class AlertsPropertyTests {
         assertThat(store.queued.values())
                 .extracting(n -> ((UsageAlert) n.cause()).thresholdPercent())
                 .doesNotHaveDuplicates();
+    }
+
+    @Example
+    void namesThePaidTierWhoseLimitACrossingQuotesWhenNoStateHasArrived() {
+        Map<Long, String> expected =
+                Map.of(
+                        1_200_000L, "ESSENTIEL",
+                        6_000_000L, "PRO",
+                        24_000_000L, "MAX",
+                        100_000L, "payant",
+                        5_000_000L, "payant");
+        expected.forEach(
+                (limit, tier) -> {
+                    InMemoryAlertStore store = new InMemoryAlertStore();
+                    alerts(store)
+                            .thresholdsCrossed(
+                                    List.of(
+                                            new ThresholdCrossing(
+                                                    "u", 70, limit * 7 / 10, limit, PERIOD, NOW)));
+                    assertThat(store.queued.values())
+                            .as("limit %d", limit)
+                            .singleElement()
+                            .extracting(n -> ((UsageAlert) n.cause()).tier())
+                            .isEqualTo(tier);
+                });
     }
 
     @Property

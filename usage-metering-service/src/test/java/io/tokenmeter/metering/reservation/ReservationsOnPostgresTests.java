@@ -203,22 +203,7 @@ class ReservationsOnPostgresTests {
                             }
                         },
                         new ReservationSettlement(postgres.store, new Logged(happened)));
-        CompletableFuture<UsageMeter.Metered> metering =
-                CompletableFuture.supplyAsync(
-                        () ->
-                                slowToAnnounce.meter(
-                                        List.of(postgres.session(user + "-a", user, 25_000))));
-        assertThat(announcing.await(5, TimeUnit.SECONDS)).isTrue();
-
-        CompletableFuture<Admission> second =
-                CompletableFuture.supplyAsync(() -> reserve("b", 1_000, 900));
-        Admission admission = second.get(3, TimeUnit.SECONDS);
-        reserved.countDown();
-        metering.get(5, TimeUnit.SECONDS);
-
-        assertThat(admission).isInstanceOf(Admission.Granted.class);
-        assertThat(reservations.quotaOf(user).used()).isEqualTo(25_000);
-        assertThat(reservations.quotaOf(user).held()).isEqualTo(1_000);
+        reservesBWhileSessionAIsMeteredAndPaused(slowToAnnounce, announcing, reserved);
     }
 
     /**
@@ -241,23 +226,32 @@ class ReservationsOnPostgresTests {
                             await(reserved);
                             return report;
                         });
+        reservesBWhileSessionAIsMeteredAndPaused(slowToCommit, settled, reserved);
+
+        assertThat(happened)
+                .containsExactly(
+                        "granted a 20000", "granted b 1000", "settled a live=true used=25000");
+    }
+
+    /**
+     * Meters session "a" (25,000 tokens, beyond its 20,000 hold) with {@code meter}, which signals
+     * {@code paused} and waits for {@code resumed} before its transaction ends; reserves "b"
+     * meanwhile, which must be granted within 3 s, before the batch commits.
+     */
+    private void reservesBWhileSessionAIsMeteredAndPaused(
+            UsageMeter meter, CountDownLatch paused, CountDownLatch resumed) throws Exception {
         CompletableFuture<UsageMeter.Metered> metering =
                 CompletableFuture.supplyAsync(
-                        () ->
-                                slowToCommit.meter(
-                                        List.of(postgres.session(user + "-a", user, 25_000))));
-        assertThat(settled.await(5, TimeUnit.SECONDS)).isTrue();
+                        () -> meter.meter(List.of(postgres.session(user + "-a", user, 25_000))));
+        assertThat(paused.await(5, TimeUnit.SECONDS)).isTrue();
 
         CompletableFuture<Admission> second =
                 CompletableFuture.supplyAsync(() -> reserve("b", 1_000, 900));
         Admission admission = second.get(3, TimeUnit.SECONDS);
-        reserved.countDown();
+        resumed.countDown();
         metering.get(5, TimeUnit.SECONDS);
 
         assertThat(admission).isInstanceOf(Admission.Granted.class);
-        assertThat(happened)
-                .containsExactly(
-                        "granted a 20000", "granted b 1000", "settled a live=true used=25000");
         assertThat(reservations.quotaOf(user).used()).isEqualTo(25_000);
         assertThat(reservations.quotaOf(user).held()).isEqualTo(1_000);
     }
