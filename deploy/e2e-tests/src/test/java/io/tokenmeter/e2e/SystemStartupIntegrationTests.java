@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenmeter.localstack.ServiceProcess;
 import io.tokenmeter.testsupport.TestHttp;
+import java.nio.file.Files;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,24 @@ class SystemStartupIntegrationTests {
                                     .body())
                     .as(service.name())
                     .contains("application=\"" + service.name() + "\"");
+        }
+    }
+
+    /**
+     * Each jar carries its ahead-of-time context and the services' JVM options start from it
+     * (Spring Boot names the application "AOT-processed" when it does), and it serves as the test
+     * above shows. The line of this very process: a log keeps the output of earlier runs.
+     */
+    @Test
+    void everyServiceStartsFromTheContextPreparedAheadOfTime() throws Exception {
+        for (ServiceProcess.Definition service : ServiceProcess.ALL) {
+            ServiceProcess process = system.process(service.name());
+            assertThat(Files.readString(process.log()))
+                    .as(service.name())
+                    .containsPattern(
+                            "Starting AOT-processed \\w+Application .* with PID "
+                                    + process.pid()
+                                    + " ");
         }
     }
 }

@@ -37,16 +37,19 @@ public final class ClassDataSharing {
     /**
      * What the training run adds to the service's JVM options: exit once the context is refreshed;
      * C1 only (compiled code dies with the training JVM and which classes load does not depend on
-     * the compiler, so C2's compilations would only add to the run's CPU); reach neither the
-     * database nor the broker (a Docker build has neither: no Flyway migration, no topic creation,
-     * unreachable addresses so that anything else trying fails at once); and throwaway secrets
-     * accepted in development mode, so that the beans built are those of a configured service.
-     * System properties, so that they override whatever the environment holds, and never used
-     * outside the training run. The Dockerfile's training {@code RUN} uses the same text ({@code
+     * the compiler, so C2's compilations would only add to the run's CPU); without the
+     * ahead-of-time context (it was prepared with Flyway on, which would need a database; the
+     * classes both contexts load are what the archive is for); reach neither the database nor the
+     * broker (a Docker build has neither: no Flyway migration, no topic creation, unreachable
+     * addresses so that anything else trying fails at once); and throwaway secrets accepted in
+     * development mode, so that the beans built are those of a configured service. System
+     * properties, so that they override whatever the environment holds, and never used outside the
+     * training run. The Dockerfile's training {@code RUN} uses the same text ({@code
      * DeploymentManifestsTests}).
      */
     public static final String TRAINING_OPTIONS_TEXT =
             "-Dspring.context.exit=onRefresh"
+                    + " -Dspring.aot.enabled=false"
                     + " -XX:TieredStopAtLevel=1"
                     + " -Dspring.flyway.enabled=false"
                     + " -Dspring.kafka.admin.auto-create=false"

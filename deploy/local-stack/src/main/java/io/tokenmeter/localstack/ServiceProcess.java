@@ -92,10 +92,12 @@ public final class ServiceProcess implements AutoCloseable {
      * JAVA_TOOL_OPTIONS} ({@code DeploymentManifestsTests} fails when those drift from this). A
      * fixed heap rather than a share of the machine's memory: the same JVM in a 768 MiB pod and on
      * a 24 GB laptop, and the serial collector, which is what the JVM picks in such a pod anyway
-     * and which costs one core no extra threads.
+     * and which costs one core no extra threads. The context as Spring's ahead-of-time processing
+     * prepared it when the jar was built (a start takes less CPU); so a Spring property that turns
+     * a bean on or off counts as the build saw it, and only values are read at run time (README).
      */
     public static final String JVM_OPTIONS_TEXT =
-            "-Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
+            "-Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dspring.aot.enabled=true";
 
     /**
      * What a service's JVM needs beside its heap, measured with native memory tracking at the end
