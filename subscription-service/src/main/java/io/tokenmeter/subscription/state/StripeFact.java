@@ -58,11 +58,14 @@ public sealed interface StripeFact {
         }
     }
 
-    /** A subscription was created, updated or deleted; its state as of the event. */
+    /**
+     * A subscription was created, updated or deleted ({@code kind} says which); its state as of the
+     * event.
+     */
     record SubscriptionChanged(
             String eventId,
             Instant created,
-            Change change,
+            FactKind kind,
             String subscriptionId,
             String customerId,
             String userId,
@@ -71,37 +74,24 @@ public sealed interface StripeFact {
             BillingPeriod period)
             implements StripeFact {
 
-        /** Which of the three subscription events. */
-        public enum Change {
-            CREATED,
-            UPDATED,
-            DELETED
-        }
-
-        @Override
-        public FactKind kind() {
-            return switch (change) {
-                case CREATED -> FactKind.SUBSCRIPTION_CREATED;
-                case UPDATED -> FactKind.SUBSCRIPTION_UPDATED;
-                case DELETED -> FactKind.SUBSCRIPTION_DELETED;
-            };
-        }
-
         /** The price that sets the tier; a deletion's price sets nothing. */
         @Override
         public Optional<String> priceId() {
-            return change == Change.DELETED ? Optional.empty() : Optional.ofNullable(price);
+            return kind == FactKind.SUBSCRIPTION_DELETED
+                    ? Optional.empty()
+                    : Optional.ofNullable(price);
         }
     }
 
     /**
-     * An invoice was paid ({@code invoice.paid} or {@code invoice.payment_succeeded}). {@code
-     * billedPeriod} is the subscription period it bills (its non-proration subscription line), or
-     * null.
+     * An invoice was paid ({@code invoice.paid} or {@code invoice.payment_succeeded}), or an
+     * attempt to pay it failed ({@code invoice.payment_failed}). {@code billedPeriod} is the
+     * subscription period it bills (its non-proration subscription line), or null.
      */
-    record InvoicePaid(
+    record InvoicePayment(
             String eventId,
             Instant created,
+            boolean paid,
             String invoiceId,
             String subscriptionId,
             String customerId,
@@ -111,29 +101,13 @@ public sealed interface StripeFact {
 
         @Override
         public FactKind kind() {
-            return FactKind.INVOICE_PAID;
+            return paid ? FactKind.INVOICE_PAID : FactKind.INVOICE_PAYMENT_FAILED;
         }
 
+        /** Both names of one paid invoice count once; every failed attempt is its own. */
         @Override
         public String identity() {
-            return "invoice-paid:" + invoiceId;
-        }
-    }
-
-    /** An attempt to pay an invoice failed ({@code invoice.payment_failed}). */
-    record InvoicePaymentFailed(
-            String eventId,
-            Instant created,
-            String invoiceId,
-            String subscriptionId,
-            String customerId,
-            String userId,
-            BillingPeriod billedPeriod)
-            implements StripeFact {
-
-        @Override
-        public FactKind kind() {
-            return FactKind.INVOICE_PAYMENT_FAILED;
+            return paid ? "invoice-paid:" + invoiceId : eventId;
         }
     }
 }

@@ -2,8 +2,7 @@ package io.tokenmeter.subscription.state;
 
 import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;
+import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,10 +62,8 @@ public final class SubscriptionLifecycle {
             next = checkout(state, checkout);
         } else if (fact instanceof SubscriptionChanged change) {
             next = subscription(state, change, prices);
-        } else if (fact instanceof InvoicePaid paid) {
-            next = paid(state, paid);
-        } else if (fact instanceof InvoicePaymentFailed failed) {
-            next = failed(state, failed);
+        } else if (fact instanceof InvoicePayment invoice) {
+            next = invoice.paid() ? paid(state, invoice) : failed(state, invoice);
         } else {
             throw new IllegalStateException("unknown fact " + fact.getClass());
         }
@@ -91,15 +88,13 @@ public final class SubscriptionLifecycle {
         boolean current = change.subscriptionId().equals(state.subscriptionId());
         if (!current
                 && state.hasLiveSubscription()
-                && change.change() != SubscriptionChanged.Change.CREATED) {
+                && change.kind() != FactKind.SUBSCRIPTION_CREATED) {
             return state;
         }
         UserSubscription next =
                 change.customerId() == null ? state : state.withCustomer(change.customerId());
         String status =
-                change.change() == SubscriptionChanged.Change.DELETED
-                        ? "canceled"
-                        : change.status();
+                change.kind() == FactKind.SUBSCRIPTION_DELETED ? "canceled" : change.status();
         if (UserSubscription.ENDED.contains(status)) {
             return next.withSubscription(change.subscriptionId(), Tier.FREE, status, null)
                     .withPaymentFailed(false);
@@ -116,7 +111,7 @@ public final class SubscriptionLifecycle {
         return periodMoved ? next.withPaymentFailed(false) : next;
     }
 
-    private static UserSubscription paid(UserSubscription state, InvoicePaid paid) {
+    private static UserSubscription paid(UserSubscription state, InvoicePayment paid) {
         if (!ofCurrentSubscription(state, paid.subscriptionId())) {
             return state;
         }
@@ -130,7 +125,7 @@ public final class SubscriptionLifecycle {
         return ofCurrentPeriod(state, billed) ? state.withPaymentFailed(false) : state;
     }
 
-    private static UserSubscription failed(UserSubscription state, InvoicePaymentFailed failed) {
+    private static UserSubscription failed(UserSubscription state, InvoicePayment failed) {
         if (!ofCurrentSubscription(state, failed.subscriptionId())
                 || !state.hasLiveSubscription()) {
             return state;

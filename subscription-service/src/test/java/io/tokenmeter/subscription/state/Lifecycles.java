@@ -2,10 +2,8 @@ package io.tokenmeter.subscription.state;
 
 import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;
+import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
-import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged.Change;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -170,9 +168,10 @@ public final class Lifecycles {
                 case FAIL_PAYMENT -> {
                     if (live()) {
                         emit(
-                                new InvoicePaymentFailed(
+                                new InvoicePayment(
                                         id(),
                                         now,
+                                        false,
                                         invoice(),
                                         subscription,
                                         customer,
@@ -198,7 +197,7 @@ public final class Lifecycles {
                                 new SubscriptionChanged(
                                         id(),
                                         now,
-                                        Change.DELETED,
+                                        FactKind.SUBSCRIPTION_DELETED,
                                         subscription,
                                         customer,
                                         user(action),
@@ -231,7 +230,7 @@ public final class Lifecycles {
                     new SubscriptionChanged(
                             id(),
                             now,
-                            Change.CREATED,
+                            FactKind.SUBSCRIPTION_CREATED,
                             subscription,
                             customer,
                             user(action),
@@ -270,7 +269,7 @@ public final class Lifecycles {
                     new SubscriptionChanged(
                             id(),
                             now,
-                            Change.UPDATED,
+                            FactKind.SUBSCRIPTION_UPDATED,
                             subscription,
                             customer,
                             user(action),
@@ -281,12 +280,15 @@ public final class Lifecycles {
 
         private void paid(Action action, String invoice, BillingPeriod billed) {
             String id = id();
-            emit(new InvoicePaid(id, now, invoice, subscription, customer, user(action), billed));
+            emit(
+                    new InvoicePayment(
+                            id, now, true, invoice, subscription, customer, user(action), billed));
             if (action.twin()) {
                 emit(
-                        new InvoicePaid(
+                        new InvoicePayment(
                                 id + SUCCEEDED_TWIN,
                                 now,
+                                true,
                                 invoice,
                                 subscription,
                                 customer,
@@ -326,32 +328,24 @@ public final class Lifecycles {
                 return new SubscriptionChanged(
                         s.eventId(),
                         created,
-                        s.change(),
+                        s.kind(),
                         s.subscriptionId(),
                         s.customerId(),
                         s.userId(),
                         s.status(),
                         s.price(),
                         s.period());
-            } else if (fact instanceof InvoicePaid p) {
-                return new InvoicePaid(
-                        p.eventId(),
-                        created,
-                        p.invoiceId(),
-                        p.subscriptionId(),
-                        p.customerId(),
-                        p.userId(),
-                        p.billedPeriod());
             }
-            InvoicePaymentFailed f = (InvoicePaymentFailed) fact;
-            return new InvoicePaymentFailed(
-                    f.eventId(),
+            InvoicePayment p = (InvoicePayment) fact;
+            return new InvoicePayment(
+                    p.eventId(),
                     created,
-                    f.invoiceId(),
-                    f.subscriptionId(),
-                    f.customerId(),
-                    f.userId(),
-                    f.billedPeriod());
+                    p.paid(),
+                    p.invoiceId(),
+                    p.subscriptionId(),
+                    p.customerId(),
+                    p.userId(),
+                    p.billedPeriod());
         }
     }
 }

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.state.Lifecycles.Action;
 import io.tokenmeter.subscription.state.Lifecycles.Lifecycle;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;
+import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
-import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged.Change;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -140,31 +138,45 @@ class SubscriptionBookOrderingTests {
                         new SubscriptionChanged(
                                 "evt_1",
                                 t0,
-                                Change.CREATED,
+                                FactKind.SUBSCRIPTION_CREATED,
                                 "sub_1",
                                 "cus_1",
                                 "u_1",
                                 "active",
                                 price,
                                 first),
-                        new InvoicePaid(
-                                "evt_2", t0.plusSeconds(1), "in_1", "sub_1", "cus_1", "u_1", first),
+                        new InvoicePayment(
+                                "evt_2",
+                                t0.plusSeconds(1),
+                                true,
+                                "in_1",
+                                "sub_1",
+                                "cus_1",
+                                "u_1",
+                                first),
                         new SubscriptionChanged(
                                 "evt_3",
                                 s,
-                                Change.UPDATED,
+                                FactKind.SUBSCRIPTION_UPDATED,
                                 "sub_1",
                                 "cus_1",
                                 "u_1",
                                 "active",
                                 price,
                                 second),
-                        new InvoicePaymentFailed(
-                                "evt_4", s.plusSeconds(1), "in_2", "sub_1", "cus_1", "u_1", second),
+                        new InvoicePayment(
+                                "evt_4",
+                                s.plusSeconds(1),
+                                false,
+                                "in_2",
+                                "sub_1",
+                                "cus_1",
+                                "u_1",
+                                second),
                         new SubscriptionChanged(
                                 "evt_5",
                                 s.plusSeconds(1),
-                                Change.UPDATED,
+                                FactKind.SUBSCRIPTION_UPDATED,
                                 "sub_1",
                                 "cus_1",
                                 "u_1",
@@ -172,14 +184,28 @@ class SubscriptionBookOrderingTests {
                                 price,
                                 second),
                         // invoice.payment_succeeded, delivered before its twin invoice.paid
-                        new InvoicePaid(
-                                "evt_7", s.plusSeconds(5), "in_2", "sub_1", "cus_1", "u_1", second),
-                        new InvoicePaid(
-                                "evt_6", s.plusSeconds(4), "in_2", "sub_1", "cus_1", "u_1", second),
+                        new InvoicePayment(
+                                "evt_7",
+                                s.plusSeconds(5),
+                                true,
+                                "in_2",
+                                "sub_1",
+                                "cus_1",
+                                "u_1",
+                                second),
+                        new InvoicePayment(
+                                "evt_6",
+                                s.plusSeconds(4),
+                                true,
+                                "in_2",
+                                "sub_1",
+                                "cus_1",
+                                "u_1",
+                                second),
                         new SubscriptionChanged(
                                 "evt_8",
                                 s.plusSeconds(3),
-                                Change.UPDATED,
+                                FactKind.SUBSCRIPTION_UPDATED,
                                 "sub_1",
                                 "cus_1",
                                 "u_1",

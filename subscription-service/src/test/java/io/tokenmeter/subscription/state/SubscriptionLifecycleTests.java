@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;
+import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
-import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged.Change;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,7 +35,14 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub("e2", 1, Change.CREATED, "sub_1", "active", "price_max", NOV)));
+                        sub(
+                                "e2",
+                                1,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_1",
+                                "active",
+                                "price_max",
+                                NOV)));
 
         assertThat(book.state("u_1").tier()).isEqualTo(Tier.MAX);
         assertThat(book.state("u_1").period()).isEqualTo(NOV);
@@ -49,8 +54,22 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub("e2", 1, Change.CREATED, "sub_1", "active", "price_pro", NOV),
-                        sub("e3", 2, Change.UPDATED, "sub_1", "active", "price_other", NOV)));
+                        sub(
+                                "e2",
+                                1,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_1",
+                                "active",
+                                "price_pro",
+                                NOV),
+                        sub(
+                                "e3",
+                                2,
+                                FactKind.SUBSCRIPTION_UPDATED,
+                                "sub_1",
+                                "active",
+                                "price_other",
+                                NOV)));
 
         assertThat(book.state("u_1").tier()).isEqualTo(Tier.PRO);
         assertThat(book.unknownPrices).containsExactly("price_other");
@@ -58,7 +77,16 @@ class SubscriptionLifecycleTests {
 
     @Test
     void aSubscriptionEventBeforeItsCheckoutIsParkedThenApplied() {
-        book.deliver(List.of(sub("e2", 1, Change.CREATED, "sub_1", "active", "price_pro", NOV)));
+        book.deliver(
+                List.of(
+                        sub(
+                                "e2",
+                                1,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_1",
+                                "active",
+                                "price_pro",
+                                NOV)));
         assertThat(book.states).isEmpty();
 
         book.deliver(List.of(checkout("e1", 0, "sub_1")));
@@ -71,13 +99,23 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub("e2", 1, Change.CREATED, "sub_1", "active", "price_pro", NOV),
-                        new InvoicePaymentFailed(
-                                "e3", at(100), "in_1", "sub_1", "cus_1", null, NOV)));
+                        sub(
+                                "e2",
+                                1,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_1",
+                                "active",
+                                "price_pro",
+                                NOV),
+                        new InvoicePayment(
+                                "e3", at(100), false, "in_1", "sub_1", "cus_1", null, NOV)));
         assertThat(book.state("u_1").paymentFailed()).isTrue();
         assertThat(book.state("u_1").tier()).isEqualTo(Tier.PRO);
 
-        book.deliver(List.of(new InvoicePaid("e4", at(200), "in_1", "sub_1", "cus_1", null, NOV)));
+        book.deliver(
+                List.of(
+                        new InvoicePayment(
+                                "e4", at(200), true, "in_1", "sub_1", "cus_1", null, NOV)));
         assertThat(book.state("u_1").paymentFailed()).isFalse();
     }
 
@@ -86,9 +124,16 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub("e2", 1, Change.CREATED, "sub_1", "active", "price_pro", DEC),
-                        new InvoicePaymentFailed(
-                                "e3", at(100), "in_0", "sub_1", "cus_1", null, NOV)));
+                        sub(
+                                "e2",
+                                1,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_1",
+                                "active",
+                                "price_pro",
+                                DEC),
+                        new InvoicePayment(
+                                "e3", at(100), false, "in_0", "sub_1", "cus_1", null, NOV)));
 
         assertThat(book.state("u_1").paymentFailed()).isFalse();
     }
@@ -98,20 +143,37 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub("e2", 1, Change.CREATED, "sub_1", "active", "price_pro", NOV),
-                        new InvoicePaid("e3", DEC.start(), "in_2", "sub_1", "cus_1", null, DEC)));
+                        sub(
+                                "e2",
+                                1,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_1",
+                                "active",
+                                "price_pro",
+                                NOV),
+                        new InvoicePayment(
+                                "e3", DEC.start(), true, "in_2", "sub_1", "cus_1", null, DEC)));
 
         assertThat(book.state("u_1").period()).isEqualTo(DEC);
     }
 
     @Test
     void theSameInvoicePaidUnderBothNamesCountsOnce() {
-        StripeFact paid = new InvoicePaid("e3", at(10), "in_1", "sub_1", "cus_1", null, NOV);
-        StripeFact twin = new InvoicePaid("e3b", at(10), "in_1", "sub_1", "cus_1", null, NOV);
+        StripeFact paid =
+                new InvoicePayment("e3", at(10), true, "in_1", "sub_1", "cus_1", null, NOV);
+        StripeFact twin =
+                new InvoicePayment("e3b", at(10), true, "in_1", "sub_1", "cus_1", null, NOV);
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub("e2", 1, Change.CREATED, "sub_1", "active", "price_pro", NOV),
+                        sub(
+                                "e2",
+                                1,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_1",
+                                "active",
+                                "price_pro",
+                                NOV),
                         paid,
                         twin));
 
@@ -131,8 +193,22 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub("e2", 1, Change.CREATED, "sub_1", "active", "price_pro", NOV),
-                        sub("e3", 2, Change.DELETED, "sub_1", "canceled", "price_pro", NOV)));
+                        sub(
+                                "e2",
+                                1,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_1",
+                                "active",
+                                "price_pro",
+                                NOV),
+                        sub(
+                                "e3",
+                                2,
+                                FactKind.SUBSCRIPTION_DELETED,
+                                "sub_1",
+                                "canceled",
+                                "price_pro",
+                                NOV)));
 
         UserSubscription state = book.state("u_1");
         assertThat(state.tier()).isEqualTo(Tier.FREE);
@@ -146,9 +222,30 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub("e2", 1, Change.CREATED, "sub_1", "active", "price_pro", NOV),
-                        sub("e3", 2, Change.CREATED, "sub_2", "active", "price_max", NOV),
-                        sub("e4", 3, Change.DELETED, "sub_1", "canceled", "price_pro", NOV)));
+                        sub(
+                                "e2",
+                                1,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_1",
+                                "active",
+                                "price_pro",
+                                NOV),
+                        sub(
+                                "e3",
+                                2,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_2",
+                                "active",
+                                "price_max",
+                                NOV),
+                        sub(
+                                "e4",
+                                3,
+                                FactKind.SUBSCRIPTION_DELETED,
+                                "sub_1",
+                                "canceled",
+                                "price_pro",
+                                NOV)));
 
         assertThat(book.state("u_1").tier()).isEqualTo(Tier.MAX);
         assertThat(book.state("u_1").subscriptionId()).isEqualTo("sub_2");
@@ -159,7 +256,14 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub("e2", 1, Change.CREATED, "sub_1", "incomplete", "price_pro", NOV)));
+                        sub(
+                                "e2",
+                                1,
+                                FactKind.SUBSCRIPTION_CREATED,
+                                "sub_1",
+                                "incomplete",
+                                "price_pro",
+                                NOV)));
 
         assertThat(book.state("u_1").tier()).isEqualTo(Tier.FREE);
         assertThat(book.state("u_1").status()).isEqualTo("incomplete");
@@ -168,8 +272,10 @@ class SubscriptionLifecycleTests {
     @Test
     void eventsOfTheSameSecondApplyInTieBreakOrder() {
         // Deleted sorts after updated within one second, whatever the delivery order.
-        StripeFact updated = sub("e_b", 5, Change.UPDATED, "sub_1", "active", "price_max", NOV);
-        StripeFact deleted = sub("e_a", 5, Change.DELETED, "sub_1", "canceled", "price_max", NOV);
+        StripeFact updated =
+                sub("e_b", 5, FactKind.SUBSCRIPTION_UPDATED, "sub_1", "active", "price_max", NOV);
+        StripeFact deleted =
+                sub("e_a", 5, FactKind.SUBSCRIPTION_DELETED, "sub_1", "canceled", "price_max", NOV);
         book.deliver(List.of(checkout("e1", 0, "sub_1"), deleted, updated));
 
         assertThat(book.state("u_1").tier()).isEqualTo(Tier.FREE);
@@ -177,7 +283,8 @@ class SubscriptionLifecycleTests {
 
     @Test
     void aRedeliveredEventChangesNothingAndPublishesNothing() {
-        StripeFact created = sub("e2", 1, Change.CREATED, "sub_1", "active", "price_pro", NOV);
+        StripeFact created =
+                sub("e2", 1, FactKind.SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", NOV);
         book.deliver(List.of(checkout("e1", 0, "sub_1"), created));
         int published = book.published.size();
 
@@ -193,7 +300,7 @@ class SubscriptionLifecycleTests {
     private static SubscriptionChanged sub(
             String id,
             long second,
-            Change change,
+            FactKind change,
             String sub,
             String status,
             String price,

@@ -5,10 +5,8 @@ import io.tokenmeter.subscription.state.FactKind;
 import io.tokenmeter.subscription.state.FactLog;
 import io.tokenmeter.subscription.state.StripeFact;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;
+import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
-import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged.Change;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -99,23 +97,23 @@ class JdbcFactLog implements FactLog {
                     new SubscriptionChanged(
                             eventId,
                             created,
-                            switch (kind) {
-                                case SUBSCRIPTION_CREATED -> Change.CREATED;
-                                case SUBSCRIPTION_UPDATED -> Change.UPDATED;
-                                default -> Change.DELETED;
-                            },
+                            kind,
                             subscription,
                             customer,
                             user,
                             rs.getString("status"),
                             rs.getString("price_id"),
                             period);
-            case INVOICE_PAID ->
-                    new InvoicePaid(
-                            eventId, created, invoice, subscription, customer, user, period);
-            case INVOICE_PAYMENT_FAILED ->
-                    new InvoicePaymentFailed(
-                            eventId, created, invoice, subscription, customer, user, period);
+            case INVOICE_PAID, INVOICE_PAYMENT_FAILED ->
+                    new InvoicePayment(
+                            eventId,
+                            created,
+                            kind == FactKind.INVOICE_PAID,
+                            invoice,
+                            subscription,
+                            customer,
+                            user,
+                            period);
         };
     }
 
@@ -125,10 +123,8 @@ class JdbcFactLog implements FactLog {
         static Row of(StripeFact fact) {
             if (fact instanceof SubscriptionChanged s) {
                 return new Row(null, s.status(), s.price(), s.period());
-            } else if (fact instanceof InvoicePaid p) {
+            } else if (fact instanceof InvoicePayment p) {
                 return new Row(p.invoiceId(), null, null, p.billedPeriod());
-            } else if (fact instanceof InvoicePaymentFailed f) {
-                return new Row(f.invoiceId(), null, null, f.billedPeriod());
             }
             return new Row(null, null, null, null);
         }

@@ -17,12 +17,11 @@ import com.stripe.net.ApiResource;
 import io.tokenmeter.events.StripeWebhookEvent;
 import io.tokenmeter.platform.kafka.InvalidRecordException;
 import io.tokenmeter.subscription.state.BillingPeriod;
+import io.tokenmeter.subscription.state.FactKind;
 import io.tokenmeter.subscription.state.StripeFact;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;
+import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
-import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged.Change;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -54,9 +53,12 @@ public final class StripeEventParser {
         String type = record.getType();
         return switch (type) {
             case "checkout.session.completed" -> checkout(record);
-            case "customer.subscription.created" -> subscription(record, Change.CREATED);
-            case "customer.subscription.updated" -> subscription(record, Change.UPDATED);
-            case "customer.subscription.deleted" -> subscription(record, Change.DELETED);
+            case "customer.subscription.created" ->
+                    subscription(record, FactKind.SUBSCRIPTION_CREATED);
+            case "customer.subscription.updated" ->
+                    subscription(record, FactKind.SUBSCRIPTION_UPDATED);
+            case "customer.subscription.deleted" ->
+                    subscription(record, FactKind.SUBSCRIPTION_DELETED);
             case "invoice.paid", "invoice.payment_succeeded" -> invoice(record, true);
             case "invoice.payment_failed" -> invoice(record, false);
             default -> Optional.empty();
@@ -82,7 +84,7 @@ public final class StripeEventParser {
                         session.getSubscription()));
     }
 
-    private Optional<StripeFact> subscription(StripeWebhookEvent record, Change change) {
+    private Optional<StripeFact> subscription(StripeWebhookEvent record, FactKind kind) {
         Parsed<Subscription> parsed = parsed(record, Subscription.class);
         Subscription subscription = parsed.object();
         JsonObject raw = parsed.raw();
@@ -110,7 +112,7 @@ public final class StripeEventParser {
                 new SubscriptionChanged(
                         record.getEventId(),
                         created(record),
-                        change,
+                        kind,
                         subscription.getId(),
                         subscription.getCustomer(),
                         userId,
@@ -139,27 +141,16 @@ public final class StripeEventParser {
                 details != null && !blank(metadata(details.getMetadata()))
                         ? metadata(details.getMetadata())
                         : string(raw, "subscription_details", "metadata", USER_ID);
-        BillingPeriod billed = billedPeriod(invoice, raw);
-        String customer = invoice.getCustomer();
-        Instant created = created(record);
         return Optional.of(
-                paid
-                        ? new InvoicePaid(
-                                record.getEventId(),
-                                created,
-                                invoice.getId(),
-                                subscriptionId,
-                                customer,
-                                blank(userId) ? null : userId,
-                                billed)
-                        : new InvoicePaymentFailed(
-                                record.getEventId(),
-                                created,
-                                invoice.getId(),
-                                subscriptionId,
-                                customer,
-                                blank(userId) ? null : userId,
-                                billed));
+                new InvoicePayment(
+                        record.getEventId(),
+                        created(record),
+                        paid,
+                        invoice.getId(),
+                        subscriptionId,
+                        invoice.getCustomer(),
+                        blank(userId) ? null : userId,
+                        billedPeriod(invoice, raw)));
     }
 
     /** The period of the latest non-proration subscription line, or null. */

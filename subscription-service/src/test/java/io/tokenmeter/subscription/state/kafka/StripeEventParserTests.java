@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tokenmeter.events.StripeWebhookEvent;
 import io.tokenmeter.platform.kafka.InvalidRecordException;
 import io.tokenmeter.subscription.state.BillingPeriod;
+import io.tokenmeter.subscription.state.FactKind;
 import io.tokenmeter.subscription.state.Lifecycles;
 import io.tokenmeter.subscription.state.Lifecycles.Action;
 import io.tokenmeter.subscription.state.StripeFact;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;
+import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
-import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged.Change;
 import io.tokenmeter.testsupport.StripeEvent;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +36,7 @@ class StripeEventParserTests {
                         new SubscriptionChanged(
                                 "evt_1IlavxJDPojXS6LNGNOrPWFQ",
                                 Instant.ofEpochSecond(1619706820),
-                                Change.UPDATED,
+                                FactKind.SUBSCRIPTION_UPDATED,
                                 "sub_JLEPMp81LApOJl",
                                 "cus_IhGfebO16cMIGN",
                                 null,
@@ -60,7 +59,7 @@ class StripeEventParserTests {
 
         SubscriptionChanged fact = (SubscriptionChanged) parse(event);
 
-        assertThat(fact.change()).isEqualTo(Change.CREATED);
+        assertThat(fact.kind()).isEqualTo(FactKind.SUBSCRIPTION_CREATED);
         assertThat(fact.period()).isEqualTo(period(1746757387, 1749435787));
         assertThat(fact.userId()).isEqualTo("u_42");
     }
@@ -70,7 +69,7 @@ class StripeEventParserTests {
         SubscriptionChanged fact =
                 (SubscriptionChanged) parse("customer.subscription.deleted.event-2020-03-02.json");
 
-        assertThat(fact.change()).isEqualTo(Change.DELETED);
+        assertThat(fact.kind()).isEqualTo(FactKind.SUBSCRIPTION_DELETED);
         assertThat(fact.status()).isEqualTo("canceled");
         assertThat(fact.customerId()).isEqualTo("cus_IhGfebO16cMIGN");
         assertThat(fact.period()).isEqualTo(period(1623148918, 1625740918));
@@ -82,9 +81,10 @@ class StripeEventParserTests {
 
         assertThat(fact)
                 .isEqualTo(
-                        new InvoicePaid(
+                        new InvoicePayment(
                                 "evt_1KJrGtJDPojXS6LN15fcthM3",
                                 Instant.ofEpochSecond(1642649111),
+                                true,
                                 "in_1KJqKBJDPojXS6LNJbvLUgEy",
                                 "sub_JsuPyCPhXWfZar",
                                 "cus_JsuO3bmrj0QlAw",
@@ -99,9 +99,10 @@ class StripeEventParserTests {
 
         assertThat(fact)
                 .isEqualTo(
-                        new InvoicePaid(
+                        new InvoicePayment(
                                 "evt_1RMgagCMHTTliF5iVoysIuMJ",
                                 Instant.ofEpochSecond(1746757389),
+                                true,
                                 "in_1RMgafCMHTTliF5ilpBkRLZf",
                                 "sub_1RMgafCMHTTliF5imBKfvfyV",
                                 "cus_SGqVI5XZS5sDjA",
@@ -120,7 +121,7 @@ class StripeEventParserTests {
                 StripeEvent.fixture("invoice.paid.event-2020-03-02.json")
                         .set("/data/object/subscription_details/metadata/user_id", "u_8");
 
-        assertThat(parse(basil)).isInstanceOf(InvoicePaymentFailed.class);
+        assertThat(((InvoicePayment) parse(basil)).paid()).isFalse();
         assertThat(parse(basil).userId()).isEqualTo("u_7");
         assertThat(parse(old).userId()).isEqualTo("u_8");
     }
@@ -131,7 +132,7 @@ class StripeEventParserTests {
                 StripeEvent.fixture("invoice.paid.event-2020-03-02.json")
                         .set("/data/object/lines/data/0/proration", true);
 
-        assertThat(((InvoicePaid) parse(event)).billedPeriod()).isNull();
+        assertThat(((InvoicePayment) parse(event)).billedPeriod()).isNull();
     }
 
     @Test

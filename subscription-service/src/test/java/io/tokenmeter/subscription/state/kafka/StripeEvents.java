@@ -2,11 +2,11 @@ package io.tokenmeter.subscription.state.kafka;
 
 import io.tokenmeter.events.StripeWebhookEvent;
 import io.tokenmeter.subscription.state.BillingPeriod;
+import io.tokenmeter.subscription.state.FactKind;
 import io.tokenmeter.subscription.state.Lifecycles;
 import io.tokenmeter.subscription.state.StripeFact;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;
+import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
 import io.tokenmeter.testsupport.StripeEvent;
 import java.time.Instant;
@@ -46,20 +46,20 @@ public final class StripeEvents {
             return checkout(checkout, basil);
         } else if (fact instanceof SubscriptionChanged change) {
             return subscription(change, basil);
-        } else if (fact instanceof InvoicePaid paid) {
-            String type =
-                    paid.eventId().endsWith(Lifecycles.SUCCEEDED_TWIN)
-                            ? "invoice.payment_succeeded"
-                            : "invoice.paid";
-            return invoice(fact, type, paid.invoiceId(), paid.billedPeriod(), "paid", basil);
         }
-        InvoicePaymentFailed failed = (InvoicePaymentFailed) fact;
+        InvoicePayment invoice = (InvoicePayment) fact;
+        String type =
+                !invoice.paid()
+                        ? "invoice.payment_failed"
+                        : invoice.eventId().endsWith(Lifecycles.SUCCEEDED_TWIN)
+                                ? "invoice.payment_succeeded"
+                                : "invoice.paid";
         return invoice(
                 fact,
-                "invoice.payment_failed",
-                failed.invoiceId(),
-                failed.billedPeriod(),
-                "open",
+                type,
+                invoice.invoiceId(),
+                invoice.billedPeriod(),
+                invoice.paid() ? "paid" : "open",
                 basil);
     }
 
@@ -84,7 +84,7 @@ public final class StripeEvents {
 
     private static StripeEvent subscription(SubscriptionChanged fact, boolean basil) {
         String fixture =
-                fact.change() == SubscriptionChanged.Change.DELETED
+                fact.kind() == FactKind.SUBSCRIPTION_DELETED
                         ? "customer.subscription.deleted.event-2020-03-02.json"
                         : "customer.subscription.updated.event-2020-03-02.json";
         StripeEvent event =
@@ -117,10 +117,11 @@ public final class StripeEvents {
                     .set("/data/object/current_period_end", period.end().getEpochSecond());
         }
         String type =
-                switch (fact.change()) {
-                    case CREATED -> "customer.subscription.created";
-                    case UPDATED -> "customer.subscription.updated";
-                    case DELETED -> "customer.subscription.deleted";
+                switch (fact.kind()) {
+                    case SUBSCRIPTION_CREATED -> "customer.subscription.created";
+                    case SUBSCRIPTION_UPDATED -> "customer.subscription.updated";
+                    case SUBSCRIPTION_DELETED -> "customer.subscription.deleted";
+                    default -> throw new IllegalArgumentException(fact.kind().name());
                 };
         return envelope(event, fact, type, basil);
     }

@@ -9,12 +9,11 @@ import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.subscription.PublishedStates;
 import io.tokenmeter.subscription.state.BillingPeriod;
+import io.tokenmeter.subscription.state.FactKind;
 import io.tokenmeter.subscription.state.StripeFact;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaid;
-import io.tokenmeter.subscription.state.StripeFact.InvoicePaymentFailed;
+import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
-import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged.Change;
 import io.tokenmeter.subscription.state.SubscriptionBook;
 import io.tokenmeter.subscription.state.UserSubscription;
 import io.tokenmeter.testsupport.IntegrationTest;
@@ -70,14 +69,16 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         evt + 1,
                         T0,
-                        Change.CREATED,
+                        FactKind.SUBSCRIPTION_CREATED,
                         sub,
                         cus,
                         null,
                         "active",
                         "price_pro",
                         NOVEMBER));
-        send(basil, new InvoicePaid(evt + 2, T0, "in_1_" + basil, sub, cus, null, NOVEMBER));
+        send(
+                basil,
+                new InvoicePayment(evt + 2, T0, true, "in_1_" + basil, sub, cus, null, NOVEMBER));
         send(basil, new CheckoutCompleted(evt + 3, T0.plusSeconds(1), user, cus, sub));
 
         awaitState(user, Tier.PRO, "active", NOVEMBER, false);
@@ -95,7 +96,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         evt + 4,
                         renewal,
-                        Change.UPDATED,
+                        FactKind.SUBSCRIPTION_UPDATED,
                         sub,
                         cus,
                         null,
@@ -104,9 +105,10 @@ class StripeWebhookEventsIntegrationTests {
                         DECEMBER));
         send(
                 basil,
-                new InvoicePaymentFailed(
+                new InvoicePayment(
                         evt + 5,
                         renewal.plusSeconds(3600),
+                        false,
                         "in_2_" + basil,
                         sub,
                         cus,
@@ -115,9 +117,10 @@ class StripeWebhookEventsIntegrationTests {
         awaitState(user, Tier.PRO, "active", DECEMBER, true);
         send(
                 basil,
-                new InvoicePaid(
+                new InvoicePayment(
                         evt + 6,
                         renewal.plusSeconds(7200),
+                        true,
                         "in_2_" + basil,
                         sub,
                         cus,
@@ -125,9 +128,10 @@ class StripeWebhookEventsIntegrationTests {
                         DECEMBER));
         send(
                 basil,
-                new InvoicePaid(
+                new InvoicePayment(
                         evt + 6 + "_succeeded",
                         renewal.plusSeconds(7200),
+                        true,
                         "in_2_" + basil,
                         sub,
                         cus,
@@ -141,7 +145,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         evt + 7,
                         renewal.plusSeconds(9000),
-                        Change.UPDATED,
+                        FactKind.SUBSCRIPTION_UPDATED,
                         sub,
                         cus,
                         user,
@@ -154,7 +158,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         evt + 8,
                         renewal.plusSeconds(9999),
-                        Change.DELETED,
+                        FactKind.SUBSCRIPTION_DELETED,
                         sub,
                         cus,
                         user,
@@ -177,7 +181,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         "evt_late_3",
                         T0.plusSeconds(60),
-                        Change.UPDATED,
+                        FactKind.SUBSCRIPTION_UPDATED,
                         "sub_late",
                         "cus_late",
                         null,
@@ -191,7 +195,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         "evt_late_2",
                         T0.plusSeconds(1),
-                        Change.CREATED,
+                        FactKind.SUBSCRIPTION_CREATED,
                         "sub_late",
                         "cus_late",
                         null,
@@ -222,7 +226,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         "evt_up_2",
                         T0.plusSeconds(1),
-                        Change.CREATED,
+                        FactKind.SUBSCRIPTION_CREATED,
                         "sub_up",
                         "cus_up",
                         user,
@@ -234,7 +238,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         "evt_up_3",
                         T0.plusSeconds(2),
-                        Change.UPDATED,
+                        FactKind.SUBSCRIPTION_UPDATED,
                         "sub_up",
                         "cus_up",
                         user,
@@ -360,7 +364,7 @@ class StripeWebhookEventsIntegrationTests {
     private static SubscriptionChanged created(
             String id,
             Instant at,
-            Change change,
+            FactKind change,
             String sub,
             String cus,
             String user,
