@@ -7,11 +7,11 @@ import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * A Kafka topic of the contract: its name, what its keys and values are, and how the broker keeps
- * it. Keys are always UTF-8 strings; values are Avro records in single-object encoding.
+ * A Kafka topic of the contract: its name, what its values are, and how the broker keeps it. Keys
+ * are always UTF-8 strings (what each topic's hold is in CONTRACT §4); values are Avro records in
+ * single-object encoding.
  *
  * @param name the topic name, exactly as in the contract
- * @param keyDescription what the string key holds
  * @param valueType the Avro record every value is
  * @param cleanupPolicy delete or compact
  * @param partitions partition count; also the upper bound on consumer instances per group
@@ -20,7 +20,6 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public record Topic<V extends SpecificRecord>(
         String name,
-        String keyDescription,
         Class<V> valueType,
         CleanupPolicy cleanupPolicy,
         int partitions,

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The topic catalogue: every topic of the contract (CONTRACT §4), declared once and used by every
@@ -23,56 +24,25 @@ public final class Topics {
 
     /** Verified Stripe events, the replay source of truth for subscriptions: kept forever. */
     public static final Topic<StripeWebhookEvent> STRIPE_WEBHOOK_EVENTS =
-            new Topic<>(
-                    "stripe.webhook-events.v1",
-                    "Stripe customer id, else event id",
-                    StripeWebhookEvent.class,
-                    CleanupPolicy.DELETE,
-                    PARTITIONS,
-                    Optional.empty());
+            topic("stripe.webhook-events.v1", StripeWebhookEvent.class, CleanupPolicy.DELETE);
 
     /** The grading pipeline's token reports, the replay source of truth for usage: kept forever. */
     public static final Topic<SessionCompleted> SESSION_COMPLETED =
-            new Topic<>(
-                    "grading.session-completed.v1",
-                    "user id",
-                    SessionCompleted.class,
-                    CleanupPolicy.DELETE,
-                    PARTITIONS,
-                    Optional.empty());
+            topic("grading.session-completed.v1", SessionCompleted.class, CleanupPolicy.DELETE);
 
     public static final Topic<SubscriptionState> SUBSCRIPTION_STATE =
-            new Topic<>(
-                    "billing.subscription-state.v1",
-                    "user id",
-                    SubscriptionState.class,
-                    CleanupPolicy.COMPACT,
-                    PARTITIONS,
-                    Optional.empty());
+            topic("billing.subscription-state.v1", SubscriptionState.class, CleanupPolicy.COMPACT);
 
     public static final Topic<UsageState> USAGE_STATE =
-            new Topic<>(
-                    "billing.usage-state.v1",
-                    "user id",
-                    UsageState.class,
-                    CleanupPolicy.COMPACT,
-                    PARTITIONS,
-                    Optional.empty());
+            topic("billing.usage-state.v1", UsageState.class, CleanupPolicy.COMPACT);
 
     /** Kept forever: the dashboard rebuilds every user's session history from it. */
     public static final Topic<SessionCost> SESSION_COST =
-            new Topic<>(
-                    "billing.session-cost.v1",
-                    "user id",
-                    SessionCost.class,
-                    CleanupPolicy.DELETE,
-                    PARTITIONS,
-                    Optional.empty());
+            topic("billing.session-cost.v1", SessionCost.class, CleanupPolicy.DELETE);
 
     public static final Topic<UsageThresholdCrossed> USAGE_THRESHOLD =
             new Topic<>(
                     "billing.usage-threshold.v1",
-                    "user id",
                     UsageThresholdCrossed.class,
                     CleanupPolicy.DELETE,
                     PARTITIONS,
@@ -88,6 +58,12 @@ public final class Topics {
                     USAGE_THRESHOLD);
 
     private Topics() {}
+
+    /** A topic of {@link #PARTITIONS} partitions whose records are kept without a time limit. */
+    private static <V extends SpecificRecord> Topic<V> topic(
+            String name, Class<V> valueType, CleanupPolicy cleanupPolicy) {
+        return new Topic<>(name, valueType, cleanupPolicy, PARTITIONS, Optional.empty());
+    }
 
     /** Every topic of the contract, dead-letter topics excluded. */
     public static List<Topic<?>> all() {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
@@ -42,29 +43,32 @@ public class AvroSingleObjectDeserializer implements Deserializer<SpecificRecord
     private static final byte MARKER_0 = (byte) 0xC3;
     private static final byte MARKER_1 = (byte) 0x01;
 
-    private final PublishedSchemas schemas;
-
     /** A reader from each published writer schema to today's class, by fingerprint. */
     private final Map<Long, SpecificDatumReader<SpecificRecord>> readers = new HashMap<>();
 
+    /** The record type each published writer schema belongs to, by fingerprint. */
+    private final Map<Long, Class<? extends SpecificRecord>> types = new HashMap<>();
+
     public AvroSingleObjectDeserializer() {
-        this(PublishedSchemas.catalogue());
+        this(PublishedSchemas.CATALOGUE);
     }
 
-    AvroSingleObjectDeserializer(PublishedSchemas schemas) {
-        this.schemas = schemas;
-        for (Class<? extends SpecificRecord> type : schemas.types()) {
-            Schema current = PublishedSchemas.currentSchema(type);
-            SpecificData model = SpecificData.getForClass(type);
-            readers.put(
-                    PublishedSchemas.fingerprint(current),
-                    new SpecificDatumReader<>(current, current, model));
-            for (Schema version : schemas.versions(type)) {
-                readers.put(
-                        PublishedSchemas.fingerprint(version),
-                        new SpecificDatumReader<>(version, current, model));
-            }
-        }
+    /** {@code history}: the published writer schemas of each record type, oldest first. */
+    AvroSingleObjectDeserializer(Map<Class<? extends SpecificRecord>, List<Schema>> history) {
+        history.forEach(
+                (type, versions) -> {
+                    Schema current = PublishedSchemas.currentSchema(type);
+                    add(type, current, current);
+                    versions.forEach(writer -> add(type, writer, current));
+                });
+    }
+
+    private void add(Class<? extends SpecificRecord> type, Schema writer, Schema current) {
+        long fingerprint = PublishedSchemas.fingerprint(writer);
+        readers.put(
+                fingerprint,
+                new SpecificDatumReader<>(writer, current, SpecificData.getForClass(type)));
+        types.put(fingerprint, type);
     }
 
     @Override
@@ -82,17 +86,15 @@ public class AvroSingleObjectDeserializer implements Deserializer<SpecificRecord
                             + " bytes)");
         }
         long fingerprint = ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        Class<? extends SpecificRecord> type =
-                schemas.typeOf(fingerprint)
-                        .orElseThrow(
-                                () ->
-                                        new UnknownSchemaException(
-                                                "record on "
-                                                        + topic
-                                                        + " has unknown writer schema fingerprint "
-                                                        + hex(fingerprint)
-                                                        + ": not a schema this build ever"
-                                                        + " published"));
+        Class<? extends SpecificRecord> type = types.get(fingerprint);
+        if (type == null) {
+            throw new UnknownSchemaException(
+                    "record on "
+                            + topic
+                            + " has unknown writer schema fingerprint "
+                            + hex(fingerprint)
+                            + ": not a schema this build ever published");
+        }
         Optional<Topic<?>> expected = Topics.byName(topic);
         if (expected.isPresent() && expected.get().valueType() != type) {
             throw new UnknownSchemaException(

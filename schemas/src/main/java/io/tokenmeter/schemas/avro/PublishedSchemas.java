@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificData;
@@ -26,38 +25,17 @@ public final class PublishedSchemas {
 
     static final String HISTORY_ROOT = "avro-history/";
 
-    private static final PublishedSchemas CATALOGUE = loadFor(catalogueTypes());
+    /** The published versions of every value type in the topic catalogue, oldest first. */
+    static final Map<Class<? extends SpecificRecord>, List<Schema>> CATALOGUE = catalogue();
 
-    private final Map<Class<? extends SpecificRecord>, List<Schema>> versionsByType;
-    private final Map<Long, Class<? extends SpecificRecord>> typeByFingerprint;
+    private PublishedSchemas() {}
 
-    private PublishedSchemas(Map<Class<? extends SpecificRecord>, List<Schema>> versionsByType) {
-        this.versionsByType = versionsByType;
-        Map<Long, Class<? extends SpecificRecord>> byFingerprint = new LinkedHashMap<>();
-        versionsByType.forEach(
-                (type, versions) -> {
-                    versions.forEach(version -> byFingerprint.put(fingerprint(version), type));
-                    byFingerprint.put(fingerprint(currentSchema(type)), type);
-                });
-        this.typeByFingerprint = Collections.unmodifiableMap(byFingerprint);
-    }
-
-    /** The published schemas of every value type in the topic catalogue. */
-    public static PublishedSchemas catalogue() {
-        return CATALOGUE;
-    }
-
-    /** A history given explicitly (tests of older writers). */
-    static PublishedSchemas of(Map<Class<? extends SpecificRecord>, List<Schema>> versions) {
-        return new PublishedSchemas(Map.copyOf(versions));
-    }
-
-    static PublishedSchemas loadFor(List<Class<? extends SpecificRecord>> types) {
+    private static Map<Class<? extends SpecificRecord>, List<Schema>> catalogue() {
         Map<Class<? extends SpecificRecord>, List<Schema>> versions = new LinkedHashMap<>();
-        for (Class<? extends SpecificRecord> type : types) {
-            versions.put(type, versionsOf(type.getSimpleName()));
+        for (Topic<?> topic : Topics.all()) {
+            versions.put(topic.valueType(), versionsOf(topic.valueType().getSimpleName()));
         }
-        return new PublishedSchemas(Collections.unmodifiableMap(versions));
+        return Collections.unmodifiableMap(versions);
     }
 
     /** Published versions of a record, oldest first; empty when none was ever published. */
@@ -86,25 +64,5 @@ public final class PublishedSchemas {
     /** The schema the generated class was built from: what writers use today. */
     public static Schema currentSchema(Class<? extends SpecificRecord> type) {
         return SpecificData.get().getSchema(type);
-    }
-
-    /** The record type a writer-schema fingerprint belongs to. */
-    public Optional<Class<? extends SpecificRecord>> typeOf(long fingerprint) {
-        return Optional.ofNullable(typeByFingerprint.get(fingerprint));
-    }
-
-    /** The published versions of a type, oldest first. */
-    public List<Schema> versions(Class<? extends SpecificRecord> type) {
-        return versionsByType.getOrDefault(type, List.of());
-    }
-
-    public List<Class<? extends SpecificRecord>> types() {
-        return List.copyOf(versionsByType.keySet());
-    }
-
-    private static List<Class<? extends SpecificRecord>> catalogueTypes() {
-        return Topics.all().stream()
-                .<Class<? extends SpecificRecord>>map(Topic::valueType)
-                .toList();
     }
 }

@@ -23,6 +23,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,9 +88,8 @@ class AvroSingleObjectSerdeTests {
         oldRecord.put("tokens_used", 42L);
         oldRecord.put("limit", 100_000L);
         oldRecord.put("updated_at", 1_700_000_000_000L);
-        PublishedSchemas history =
-                PublishedSchemas.of(
-                        Map.of(UsageState.class, List.of(older, UsageState.getClassSchema())));
+        Map<Class<? extends SpecificRecord>, List<Schema>> history =
+                Map.of(UsageState.class, List.of(older, UsageState.getClassSchema()));
 
         UsageState decoded =
                 (UsageState)
