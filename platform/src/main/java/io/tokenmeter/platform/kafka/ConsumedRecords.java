@@ -43,8 +43,8 @@ public final class ConsumedRecords {
         return record.value() == null && deserializationFailure(record) == null;
     }
 
-    private static DeserializationException deserializationFailure(
-            ConsumerRecord<?, Object> record) {
+    /** Why the record's value could not be decoded, or null when it was. */
+    static DeserializationException deserializationFailure(ConsumerRecord<?, ?> record) {
         return SerializationUtils.getExceptionFromHeader(
                 record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
     }

@@ -11,12 +11,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.serializer.DeserializationException;
-import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Sends a record that cannot be processed to {@code <topic>.DLT} on the same partition, with
@@ -28,7 +26,6 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
 public class DeadLetters extends DeadLetterPublishingRecoverer {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
-    private static final LogAccessor LOG = new LogAccessor(DeadLetters.class);
 
     static final String METRIC = "tokenmeter.kafka.dead.letters";
 
@@ -74,9 +71,7 @@ public class DeadLetters extends DeadLetterPublishingRecoverer {
             Headers headers,
             byte[] key,
             byte[] value) {
-        DeserializationException failed =
-                SerializationUtils.getExceptionFromHeader(
-                        record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
+        DeserializationException failed = ConsumedRecords.deserializationFailure(record);
         if (failed != null && failed.getCause() != null && failed.getCause().getMessage() != null) {
             headers.remove(KafkaHeaders.DLT_EXCEPTION_MESSAGE);
             headers.add(

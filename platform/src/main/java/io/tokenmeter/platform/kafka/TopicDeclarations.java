@@ -3,6 +3,7 @@ package io.tokenmeter.platform.kafka;
 import io.tokenmeter.schemas.Topic;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -19,24 +20,17 @@ public final class TopicDeclarations {
     public static KafkaAdmin.NewTopics forService(
             List<Topic<?>> produced, List<Topic<?>> consumed) {
         List<NewTopic> topics = new ArrayList<>();
-        produced.forEach(topic -> topics.add(newTopic(topic)));
+        produced.forEach(topic -> topics.add(newTopic(topic.name(), topic, topic.configs())));
         for (Topic<?> topic : consumed) {
             if (!produced.contains(topic)) {
-                topics.add(newTopic(topic));
+                topics.add(newTopic(topic.name(), topic, topic.configs()));
             }
-            topics.add(
-                    TopicBuilder.name(topic.deadLetterTopic())
-                            .partitions(topic.partitions())
-                            .configs(topic.deadLetterConfigs())
-                            .build());
+            topics.add(newTopic(topic.deadLetterTopic(), topic, topic.deadLetterConfigs()));
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 
-    static NewTopic newTopic(Topic<?> topic) {
-        return TopicBuilder.name(topic.name())
-                .partitions(topic.partitions())
-                .configs(topic.configs())
-                .build();
+    private static NewTopic newTopic(String name, Topic<?> topic, Map<String, String> configs) {
+        return TopicBuilder.name(name).partitions(topic.partitions()).configs(configs).build();
     }
 }

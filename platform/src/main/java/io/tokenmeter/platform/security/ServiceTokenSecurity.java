@@ -2,7 +2,6 @@ package io.tokenmeter.platform.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -17,6 +16,7 @@ import org.springframework.security.oauth2.server.resource.introspection.BadOpaq
 import org.springframework.security.oauth2.server.resource.introspection.OAuth2IntrospectionAuthenticatedPrincipal;
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,13 +34,9 @@ public final class ServiceTokenSecurity {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceTokenSecurity.class);
 
-    static final List<String> ALWAYS_PUBLIC =
-            List.of(
-                    "/actuator/**",
-                    "/v3/api-docs/**",
-                    "/swagger-ui/**",
-                    "/swagger-ui.html",
-                    "/error");
+    static final String[] ALWAYS_PUBLIC = {
+        "/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error"
+    };
 
     private ServiceTokenSecurity() {}
 
@@ -51,12 +47,11 @@ public final class ServiceTokenSecurity {
     public static SecurityFilterChain apiChain(
             HttpSecurity http, String apiToken, JsonMapper json, String... publicPaths)
             throws Exception {
-        List<String> open = new ArrayList<>(ALWAYS_PUBLIC);
-        open.addAll(List.of(publicPaths));
+        String[] open = StringUtils.concatenateStringArrays(ALWAYS_PUBLIC, publicPaths);
         ProblemAuthenticationEntryPoint unauthorized = new ProblemAuthenticationEntryPoint(json);
         return http.authorizeHttpRequests(
                         requests ->
-                                requests.requestMatchers(open.toArray(String[]::new))
+                                requests.requestMatchers(open)
                                         .permitAll()
                                         .requestMatchers("/api/**")
                                         .hasAuthority(AUTHORITY)

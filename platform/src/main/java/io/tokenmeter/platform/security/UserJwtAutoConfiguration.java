@@ -1,11 +1,10 @@
 package io.tokenmeter.platform.security;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
+import java.util.Locale;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +21,7 @@ import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -89,9 +89,10 @@ public class UserJwtAutoConfiguration {
 
     /** {@code exp} present and not past, {@code sub} present; issuer and audience when set. */
     static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
+        JwtTimestampValidator timestamps = new JwtTimestampValidator();
+        timestamps.setAllowEmptyExpiryClaim(false);
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-        validators.add(new JwtTimestampValidator());
-        validators.add(new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull));
+        validators.add(timestamps);
         validators.add(
                 new JwtClaimValidator<Object>(
                         JwtClaimNames.SUB,
@@ -100,11 +101,7 @@ public class UserJwtAutoConfiguration {
             validators.add(new JwtIssuerValidator(issuer.trim()));
         }
         if (StringUtils.hasText(audience)) {
-            String expected = audience.trim();
-            validators.add(
-                    new JwtClaimValidator<List<String>>(
-                            JwtClaimNames.AUD,
-                            audiences -> audiences != null && audiences.contains(expected)));
+            validators.add(new JwtAudienceValidator(audience.trim()));
         }
         return new DelegatingOAuth2TokenValidator<>(validators);
     }
@@ -137,11 +134,8 @@ public class UserJwtAutoConfiguration {
             return List.of();
         }
         return roles.stream()
-                .map(
-                        role ->
-                                (GrantedAuthority)
-                                        new SimpleGrantedAuthority(
-                                                "ROLE_" + role.toUpperCase(java.util.Locale.ROOT)))
+                .<GrantedAuthority>map(
+                        role -> new SimpleGrantedAuthority("ROLE_" + role.toUpperCase(Locale.ROOT)))
                 .toList();
     }
 }

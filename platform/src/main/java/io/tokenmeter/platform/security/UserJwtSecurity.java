@@ -1,11 +1,10 @@
 package io.tokenmeter.platform.security;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.resource.OAuth2ResourceServerConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,12 +23,13 @@ public final class UserJwtSecurity {
             Customizer<OAuth2ResourceServerConfigurer<HttpSecurity>.JwtConfigurer> jwt,
             String... publicPaths)
             throws Exception {
-        List<String> open = new ArrayList<>(ServiceTokenSecurity.ALWAYS_PUBLIC);
-        open.addAll(List.of(publicPaths));
+        String[] open =
+                StringUtils.concatenateStringArrays(
+                        ServiceTokenSecurity.ALWAYS_PUBLIC, publicPaths);
         ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(json);
         return http.authorizeHttpRequests(
                         requests ->
-                                requests.requestMatchers(open.toArray(String[]::new))
+                                requests.requestMatchers(open)
                                         .permitAll()
                                         .anyRequest()
                                         .authenticated())
