@@ -85,7 +85,6 @@ public class DeadLetters extends DeadLetterPublishingRecoverer {
     private static Throwable rootCause(Throwable failure) {
         Throwable cause = failure;
         while (cause.getCause() != null
-                && cause.getCause() != cause
                 && !(cause instanceof DeserializationException)
                 && !(cause instanceof InvalidRecordException)) {
             cause = cause.getCause();

@@ -69,7 +69,7 @@ public class DatabaseUnavailableProblems {
 
     /** A connection error (SQLState class 08) or the pool's timeout anywhere among the causes. */
     static boolean lostConnection(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = next(cause)) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLTransientConnectionException
                     || cause instanceof SQLNonTransientConnectionException) {
                 return true;
@@ -81,10 +81,6 @@ public class DatabaseUnavailableProblems {
             }
         }
         return false;
-    }
-
-    private static Throwable next(Throwable cause) {
-        return cause.getCause() == cause ? null : cause.getCause();
     }
 
     private static ResponseEntity<ProblemDetail> unavailable() {
