@@ -2,7 +2,6 @@ package io.tokenmeter.ingress.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.events.StripeWebhookEvent;
-import io.tokenmeter.ingress.webhook.StripeEventReader;
 import io.tokenmeter.ingress.webhook.VerifiedEventLog;
 import io.tokenmeter.ingress.webhook.WebhookIngress;
 import io.tokenmeter.ingress.webhook.WebhookSignatures;
@@ -43,11 +42,6 @@ class WebhookConfiguration {
     }
 
     @Bean
-    StripeEventReader stripeEventReader() {
-        return new JacksonStripeEventReader();
-    }
-
-    @Bean
     VerifiedEventLog verifiedEventLog(
             KafkaTemplate<String, StripeWebhookEvent> kafka, MeterRegistry meters) {
         return new KafkaVerifiedEventLog(kafka, meters);
@@ -66,13 +60,12 @@ class WebhookConfiguration {
     @Bean
     WebhookIngress webhookIngress(
             WebhookSignatures signatures,
-            StripeEventReader reader,
             VerifiedEventLog eventLog,
             Clock clock,
             WebhookProperties properties) {
         return new WebhookIngress(
                 signatures,
-                reader,
+                new JacksonStripeEventReader(),
                 eventLog,
                 clock,
                 properties.tolerance(),

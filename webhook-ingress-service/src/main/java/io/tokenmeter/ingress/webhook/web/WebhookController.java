@@ -102,14 +102,8 @@ class WebhookController {
         }
         if (outcome instanceof Unavailable unavailable) {
             metrics.count(Outcome.UNAVAILABLE, unavailable.facts().type());
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .body(
-                            problemDetail(
-                                    HttpStatus.SERVICE_UNAVAILABLE,
-                                    "Event not stored",
-                                    unavailable.detail()));
+            return problem(
+                    HttpStatus.SERVICE_UNAVAILABLE, "Event not stored", unavailable.detail());
         }
         Rejected rejected = (Rejected) outcome;
         metrics.count(outcomeOf(rejected.rejection()), null);
@@ -165,16 +159,15 @@ class WebhookController {
         };
     }
 
-    private static ResponseEntity<ProblemDetail> problem(
-            HttpStatus status, String title, String detail) {
-        return ResponseEntity.status(status)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problemDetail(status, title, detail));
-    }
-
-    private static ProblemDetail problemDetail(HttpStatus status, String title, String detail) {
+    /** A refusal as a problem; a 503 says when Stripe may retry. */
+    private ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
-        return problem;
+        ResponseEntity.BodyBuilder answer =
+                ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+            answer.header(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+        }
+        return answer.body(problem);
     }
 }
