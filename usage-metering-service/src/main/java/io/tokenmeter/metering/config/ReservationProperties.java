@@ -2,6 +2,7 @@ package io.tokenmeter.metering.config;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Reservation settings ({@code tokenmeter.metering.reservations.*}).
@@ -13,17 +14,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("tokenmeter.metering.reservations")
 public record ReservationProperties(
-        Duration sweepInterval, Integer admissionWorkers, Integer admissionBatch) {
-
-    public ReservationProperties {
-        if (sweepInterval == null) {
-            sweepInterval = Duration.ofSeconds(10);
-        }
-        if (admissionWorkers == null) {
-            admissionWorkers = 3;
-        }
-        if (admissionBatch == null) {
-            admissionBatch = 64;
-        }
-    }
-}
+        @DefaultValue("10s") Duration sweepInterval,
+        @DefaultValue("3") int admissionWorkers,
+        @DefaultValue("64") int admissionBatch) {}
