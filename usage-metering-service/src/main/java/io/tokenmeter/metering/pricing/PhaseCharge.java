@@ -10,14 +10,9 @@ import java.math.BigDecimal;
  * @param completion output tokens at the output price
  * @param cachedSavings what the cached tokens would have cost at the input price, minus {@code
  *     cached}
- * @param priced false when the model is not in the price table (every amount is then zero)
  */
 public record PhaseCharge(
-        BigDecimal prompt,
-        BigDecimal cached,
-        BigDecimal completion,
-        BigDecimal cachedSavings,
-        boolean priced) {
+        BigDecimal prompt, BigDecimal cached, BigDecimal completion, BigDecimal cachedSavings) {
 
     public BigDecimal total() {
         return prompt.add(cached).add(completion);

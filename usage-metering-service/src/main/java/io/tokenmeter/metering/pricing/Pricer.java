@@ -1,5 +1,7 @@
 package io.tokenmeter.metering.pricing;
 
+import static java.math.BigDecimal.ZERO;
+
 import java.math.BigDecimal;
 
 /**
@@ -22,12 +24,7 @@ public final class Pricer {
                 .orElseGet(
                         () -> {
                             unknownModels.priced(model);
-                            return new PhaseCharge(
-                                    BigDecimal.ZERO,
-                                    BigDecimal.ZERO,
-                                    BigDecimal.ZERO,
-                                    BigDecimal.ZERO,
-                                    false);
+                            return new PhaseCharge(ZERO, ZERO, ZERO, ZERO);
                         });
     }
 
@@ -36,7 +33,7 @@ public final class Pricer {
         BigDecimal cachedCost = perMillion(cached, price.cachedInput());
         BigDecimal completionCost = perMillion(completion, price.output());
         BigDecimal savings = perMillion(cached, price.input()).subtract(cachedCost);
-        return new PhaseCharge(promptCost, cachedCost, completionCost, savings, true);
+        return new PhaseCharge(promptCost, cachedCost, completionCost, savings);
     }
 
     private static BigDecimal perMillion(long tokens, BigDecimal pricePerMillion) {
