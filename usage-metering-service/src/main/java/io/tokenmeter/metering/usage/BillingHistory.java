@@ -31,14 +31,9 @@ public record BillingHistory(List<BillingSegment> segments, Plan current) {
             return new BillingHistory(List.of(), Plan.FREE);
         }
         SubscriptionChange latest = changes.stream().max(SubscriptionChange.NEWEST_LAST).get();
-        return new BillingHistory(segments(changes), planOf(latest));
-    }
-
-    static Plan planOf(SubscriptionChange latest) {
-        if (!latest.tier().paid()) {
-            return Plan.FREE;
-        }
-        return new Plan(latest.tier(), latest.periodStart(), latest.periodEnd());
+        return new BillingHistory(
+                segments(changes),
+                Plan.of(latest.tier(), latest.periodStart(), latest.periodEnd()));
     }
 
     private static List<BillingSegment> segments(Collection<SubscriptionChange> changes) {

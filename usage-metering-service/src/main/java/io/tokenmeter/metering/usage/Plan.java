@@ -12,6 +12,11 @@ public record Plan(Tier tier, Optional<Instant> periodStart, Optional<Instant> p
 
     public static final Plan FREE = new Plan(Tier.FREE, Optional.empty(), Optional.empty());
 
+    /** A paid tier's plan in that period; FREE has no period. */
+    public static Plan of(Tier tier, Optional<Instant> periodStart, Optional<Instant> periodEnd) {
+        return tier.paid() ? new Plan(tier, periodStart, periodEnd) : FREE;
+    }
+
     /**
      * The bucket current usage counts in: the paid period's start, or empty for the lifetime FREE
      * allowance (also used by a paid tier whose period Stripe has not reported yet).

@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -237,10 +238,7 @@ public class JdbcUsageStore implements UsageStore {
     @Override
     public void deliveredBelow(Input input, Map<Integer, Long> positions) {
         Integer[] partitions = positions.keySet().toArray(Integer[]::new);
-        Long[] below = new Long[partitions.length];
-        for (int i = 0; i < partitions.length; i++) {
-            below[i] = positions.get(partitions[i]);
-        }
+        Long[] below = Arrays.stream(partitions).map(positions::get).toArray(Long[]::new);
         jdbc.update(DELIVERED_BELOW, input.name(), partitions, below);
     }
 
@@ -330,10 +328,10 @@ public class JdbcUsageStore implements UsageStore {
      * none), {@code period_start} and {@code period_end}.
      */
     public static Plan plan(ResultSet rs) throws SQLException {
-        Tier tier = Tier.valueOf(rs.getString("tier"));
-        return tier.paid()
-                ? new Plan(tier, instant(rs, "period_start"), instant(rs, "period_end"))
-                : Plan.FREE;
+        return Plan.of(
+                Tier.valueOf(rs.getString("tier")),
+                instant(rs, "period_start"),
+                instant(rs, "period_end"));
     }
 
     @Override
