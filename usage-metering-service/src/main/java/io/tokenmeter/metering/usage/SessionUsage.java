@@ -59,7 +59,15 @@ public record SessionUsage(
         }
         PhaseUsage.checkText("user_id", userId, MAX_ID_LENGTH);
         Objects.requireNonNull(completedAt, "completed_at");
-        checkCompletedAt(sessionId, completedAt);
+        if (completedAt.isBefore(EARLIEST_COMPLETION)) {
+            throw new IllegalArgumentException(
+                    "completed_at "
+                            + completedAt
+                            + " of session "
+                            + sessionId
+                            + " is before "
+                            + EARLIEST_COMPLETION);
+        }
         Objects.requireNonNull(delivery, "delivery");
         phases = List.copyOf(phases);
         if (phases.size() > MAX_PHASES) {
@@ -101,19 +109,6 @@ public record SessionUsage(
                             + " hours in the future");
         }
         return this;
-    }
-
-    /** A time a grading pipeline can mean: no session of this product completed before 2020. */
-    private static void checkCompletedAt(String sessionId, Instant completedAt) {
-        if (completedAt.isBefore(EARLIEST_COMPLETION)) {
-            throw new IllegalArgumentException(
-                    "completed_at "
-                            + completedAt
-                            + " of session "
-                            + sessionId
-                            + " is before "
-                            + EARLIEST_COMPLETION);
-        }
     }
 
     /** Tokens counted against the user's limit: every phase's prompt + cached + completion. */
