@@ -6,6 +6,7 @@ import io.tokenmeter.metering.pricing.Pricer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -114,15 +115,11 @@ public final class UsageMeter {
         // whether FREE crossings are held back (no query of its own for that).
         Map<String, UsageSnapshot> usage = store.currentUsage(users);
         List<ThresholdCrossing> crossings =
-                new ArrayList<>(
-                        record(
-                                Thresholds.crossedByMetering(totals, usage, now),
-                                UsageStore.Cause.SESSION,
-                                causeByUser));
-        if (!ledgered.announceAgain().isEmpty()) {
-            crossings.addAll(
-                    store.crossingsCausedBy(UsageStore.Cause.SESSION, ledgered.announceAgain()));
-        }
+                crossings(
+                        Thresholds.crossedByMetering(totals, usage, now),
+                        UsageStore.Cause.SESSION,
+                        causeByUser,
+                        ledgered.announceAgain());
         events.publish(
                 announced.stream().map(this::price).toList(),
                 List.copyOf(usage.values()),
@@ -174,18 +171,11 @@ public final class UsageMeter {
         kept.announceAgain().forEach(change -> users.add(change.userId()));
         Map<String, UsageSnapshot> usage = store.currentUsage(users);
         List<ThresholdCrossing> crossings =
-                new ArrayList<>(
-                        record(
-                                Thresholds.reachedAfterStateChanges(
-                                        recomputed, usage.values(), now),
-                                UsageStore.Cause.SUBSCRIPTION_STATE,
-                                causeByUser));
-        if (!kept.announceAgain().isEmpty()) {
-            crossings.addAll(
-                    store.crossingsCausedBy(
-                            UsageStore.Cause.SUBSCRIPTION_STATE,
-                            kept.announceAgain().stream().map(c -> c.delivery().id()).toList()));
-        }
+                crossings(
+                        Thresholds.reachedAfterStateChanges(recomputed, usage.values(), now),
+                        UsageStore.Cause.SUBSCRIPTION_STATE,
+                        causeByUser,
+                        kept.announceAgain().stream().map(c -> c.delivery().id()).toList());
         events.publish(List.of(), List.copyOf(usage.values()), crossings, now);
         return null;
     }
@@ -196,16 +186,23 @@ public final class UsageMeter {
     }
 
     /**
-     * Records the candidates never recorded before and returns those: the ones to announce. {@code
-     * causeByUser}: the session or state each user's crossings are announced again with, if any.
+     * The crossings to announce: the candidates never recorded before (recorded now), then those
+     * recorded before with one of the causes {@code again} delivered again. {@code causeByUser}:
+     * the session or state each user's crossings are announced again with, if any.
      */
-    private List<ThresholdCrossing> record(
+    private List<ThresholdCrossing> crossings(
             List<ThresholdCrossing> candidates,
             UsageStore.Cause cause,
-            Map<String, String> causeByUser) {
-        return candidates.isEmpty()
-                ? List.of()
-                : store.recordCrossings(candidates, cause, causeByUser);
+            Map<String, String> causeByUser,
+            Collection<String> again) {
+        List<ThresholdCrossing> crossings = new ArrayList<>();
+        if (!candidates.isEmpty()) {
+            crossings.addAll(store.recordCrossings(candidates, cause, causeByUser));
+        }
+        if (!again.isEmpty()) {
+            crossings.addAll(store.crossingsCausedBy(cause, again));
+        }
+        return crossings;
     }
 
     PricedSession price(SessionUsage session) {
