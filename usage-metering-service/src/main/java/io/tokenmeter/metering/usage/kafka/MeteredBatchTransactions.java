@@ -1,5 +1,7 @@
 package io.tokenmeter.metering.usage.kafka;
 
+import static org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenmeter.platform.kafka.DeadLetters;
 import java.util.Map;
@@ -33,9 +35,6 @@ public final class MeteredBatchTransactions implements DisposableBean {
      */
     public static final int RETRY_BACKOFF_MS = 5;
 
-    /** The producer's default {@code max.request.size}. */
-    static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
-
     private final DefaultKafkaProducerFactory<Object, Object> producers;
     private final KafkaTemplate<Object, Object> template;
     private final KafkaTransactionManager<Object, Object> transactionManager;
@@ -62,11 +61,9 @@ public final class MeteredBatchTransactions implements DisposableBean {
         this.template = new KafkaTemplate<>(producers);
         this.transactionManager = new KafkaTransactionManager<>(producers);
         this.deadLetters = new DeadLetters(template, registry);
-        Object maxRequestSize = config.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        // As the producer reads it: the setting, else Kafka's default.
         this.maxRecordBytes =
-                maxRequestSize == null
-                        ? DEFAULT_MAX_REQUEST_SIZE
-                        : Integer.parseInt(maxRequestSize.toString());
+                (int) ProducerConfig.configDef().parse(config).get(MAX_REQUEST_SIZE_CONFIG);
     }
 
     /**
