@@ -3,9 +3,9 @@ package io.tokenmeter.ops;
 import io.tokenmeter.schemas.Topic;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.schemas.avro.AvroSingleObjectDeserializer;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +17,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * Dead-lettered records: list them with the failure spring-kafka recorded in their headers, show
@@ -27,6 +31,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * topic its {@code kafka_dlt-original-topic} header names: whoever can write a DLT could otherwise
  * have an operator forward a forged record to any topic (a Stripe event, say).
  */
+@Command(name = "dlt", description = "Dead-letter topics: list, show and redrive their records.")
 final class DeadLetterTool {
 
     static final String ORIGINAL_TOPIC = "kafka_dlt-original-topic";
@@ -36,24 +41,20 @@ final class DeadLetterTool {
     static final String ORIGINAL_OFFSET = "kafka_dlt-original-offset";
     static final String REDRIVEN_FROM = "tokenmeter-redriven-from";
 
-    private final String bootstrap;
-    private final PrintStream out;
+    @ParentCommand Ops ops;
 
-    DeadLetterTool(String bootstrap, PrintStream out) {
-        this.bootstrap = bootstrap;
-        this.out = out;
-    }
-
-    int list(String topic) {
-        String deadLetters = deadLetterTopic(topic);
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaClients.readAll(bootstrap, deadLetters);
-        out.println(records.size() + " record(s) on " + deadLetters);
+    @Command(name = "list", description = "One line per dead letter of a topic.")
+    int list(
+            @Option(names = "--topic", required = true, description = "the source topic")
+                    String topic) {
+        List<ConsumerRecord<byte[], byte[]>> records = readAll(topic);
+        ops.out.println(records.size() + " record(s) on " + deadLetterTopic(topic));
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            out.printf(
+            ops.out.printf(
                     "%d@%d key=%s from=%s-%s@%s failure=%s: %s%n",
                     record.partition(),
                     record.offset(),
-                    text(record.key()),
+                    printable("", record.key()),
                     header(record, ORIGINAL_TOPIC).orElse("?"),
                     header(record, ORIGINAL_PARTITION).orElse("?"),
                     header(record, ORIGINAL_OFFSET).orElse("?"),
@@ -63,45 +64,50 @@ final class DeadLetterTool {
         return Ops.OK;
     }
 
-    int show(String topic, int partition, long offset) {
-        ConsumerRecord<byte[], byte[]> record = find(topic, partition, offset);
-        if (record == null) {
+    @Command(
+            name = "show",
+            description = "One dead letter: its headers and its record, decoded if it can be.")
+    int show(
+            @Option(names = "--topic", required = true, description = "the source topic")
+                    String topic,
+            @Option(names = "--partition", required = true) int partition,
+            @Option(names = "--offset", required = true) long offset) {
+        List<ConsumerRecord<byte[], byte[]>> found = find(topic, partition, offset);
+        if (found.isEmpty()) {
             return Ops.REFUSED;
         }
-        out.println("record " + partition + "@" + offset + " on " + record.topic());
-        out.println("key: " + text(record.key()));
-        out.println("timestamp: " + java.time.Instant.ofEpochMilli(record.timestamp()));
-        out.println("headers:");
+        ConsumerRecord<byte[], byte[]> record = found.get(0);
+        ops.out.println("record " + partition + "@" + offset + " on " + record.topic());
+        ops.out.println("key: " + printable("", record.key()));
+        ops.out.println("timestamp: " + Instant.ofEpochMilli(record.timestamp()));
+        ops.out.println("headers:");
         for (Header header : record.headers()) {
-            out.println("  " + header.key() + ": " + printable(header.key(), header.value()));
+            ops.out.println("  " + header.key() + ": " + printable(header.key(), header.value()));
         }
-        out.println("value: " + describeValue(record));
+        ops.out.println("value: " + describeValue(record));
         return Ops.OK;
     }
 
-    int redrive(String topic, int partition, long offset)
+    @Command(name = "redrive", description = "Sends dead letters back to their source topic.")
+    int redrive(
+            @Option(names = "--topic", required = true, description = "the source topic")
+                    String topic,
+            @ArgGroup(multiplicity = "1") Which which)
             throws InterruptedException, ExecutionException, TimeoutException {
-        if (!ofTheCatalogue(topic)) {
+        if (Topics.byName(sourceTopic(deadLetterTopic(topic))).isEmpty()) {
+            ops.out.println("not a topic of the catalogue: " + topic);
             return Ops.REFUSED;
         }
-        ConsumerRecord<byte[], byte[]> record = find(topic, partition, offset);
-        return record == null ? Ops.REFUSED : send(List.of(record));
-    }
-
-    int redriveAll(String topic) throws InterruptedException, ExecutionException, TimeoutException {
-        if (!ofTheCatalogue(topic)) {
+        List<ConsumerRecord<byte[], byte[]>> records =
+                which.all ? readAll(topic) : find(topic, which.one.partition, which.one.offset);
+        if (records.isEmpty() && !which.all) {
             return Ops.REFUSED;
         }
-        return send(KafkaClients.readAll(bootstrap, deadLetterTopic(topic)));
-    }
-
-    private int send(List<ConsumerRecord<byte[], byte[]>> records)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(ops.bootstrap())) {
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 String target = sourceTopic(record.topic());
                 if (header(record, ORIGINAL_TOPIC).filter(target::equals).isEmpty()) {
-                    out.println(
+                    ops.out.println(
                             "note: "
                                     + record.partition()
                                     + "@"
@@ -117,33 +123,44 @@ final class DeadLetterTool {
                                 new ProducerRecord<>(
                                         target, null, record.key(), record.value(), headers))
                         .get(30, TimeUnit.SECONDS);
-                out.println(
+                ops.out.println(
                         "redrove " + record.partition() + "@" + record.offset() + " to " + target);
             }
         }
         return Ops.OK;
     }
 
-    /** The dead letter at {@code partition@offset}; null, said on the output, when none. */
-    private ConsumerRecord<byte[], byte[]> find(String topic, int partition, long offset) {
-        Optional<ConsumerRecord<byte[], byte[]>> found =
-                KafkaClients.readAll(bootstrap, deadLetterTopic(topic)).stream()
-                        .filter(r -> r.partition() == partition && r.offset() == offset)
-                        .findFirst();
-        if (found.isEmpty()) {
-            out.println("no record " + partition + "@" + offset + " on " + deadLetterTopic(topic));
-        }
-        return found.orElse(null);
+    static final class Which {
+        @ArgGroup(exclusive = false)
+        One one;
+
+        @Option(names = "--all", required = true, description = "every dead letter")
+        boolean all;
     }
 
-    private boolean ofTheCatalogue(String topic) {
-        if (Topics.byName(sourceTopic(deadLetterTopic(topic))).isPresent()) {
-            return true;
+    static final class One {
+        @Option(names = "--partition", required = true)
+        int partition;
+
+        @Option(names = "--offset", required = true)
+        long offset;
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        return KafkaClients.readAll(ops.bootstrap(), deadLetterTopic(topic));
+    }
+
+    /** The dead letter at {@code partition@offset}, or none (said on the output). */
+    private List<ConsumerRecord<byte[], byte[]>> find(String topic, int partition, long offset) {
+        List<ConsumerRecord<byte[], byte[]>> found =
+                readAll(topic).stream()
+                        .filter(r -> r.partition() == partition && r.offset() == offset)
+                        .toList();
+        if (found.isEmpty()) {
+            ops.out.println(
+                    "no record " + partition + "@" + offset + " on " + deadLetterTopic(topic));
         }
-        out.println(
-                "not a topic of the catalogue: "
-                        + printable("", topic.getBytes(StandardCharsets.UTF_8)));
-        return false;
+        return found;
     }
 
     /** Accepts a source topic or its dead-letter topic. */
@@ -191,10 +208,6 @@ final class DeadLetterTool {
             return String.valueOf(ByteBuffer.wrap(value).getLong());
         }
         return new String(value, StandardCharsets.UTF_8);
-    }
-
-    private static String text(byte[] value) {
-        return value == null ? "(null)" : new String(value, StandardCharsets.UTF_8);
     }
 
     private static String abbreviate(String text, int max) {

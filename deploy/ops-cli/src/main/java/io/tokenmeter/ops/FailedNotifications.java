@@ -1,32 +1,42 @@
 package io.tokenmeter.ops;
 
-import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * notification-service's given-up notifications (table {@code notification.deliveries}, status
  * {@code FAILED}): lists them, and sends them again by making them pending with a fresh 24 h
  * window; the running service picks them up (a webhook keeps its {@code webhook-id}).
  */
+@Command(
+        name = "notifications",
+        description = "notification-service's failed notifications: list them, send them again.")
 final class FailedNotifications {
 
     static final int LIST_LIMIT = 1000;
 
-    private final Map<String, String> environment;
-    private final PrintStream out;
+    /** {@code --since} when not given: the beginning of time. */
+    static final String BEGINNING = "1970-01-01T00:00:00Z";
 
-    FailedNotifications(Map<String, String> environment, PrintStream out) {
-        this.environment = environment;
-        this.out = out;
-    }
+    @ParentCommand Ops ops;
 
-    int list(Instant since) throws SQLException {
+    @Command(name = "list-failed", description = "Notifications given up on, newest first.")
+    int list(
+            @Option(
+                            names = "--since",
+                            paramLabel = "<ISO-8601 time>",
+                            defaultValue = BEGINNING,
+                            description = "only those that failed since then")
+                    Instant since)
+            throws SQLException {
         try (Connection connection = connect();
                 PreparedStatement select =
                         connection.prepareStatement(
@@ -40,12 +50,12 @@ final class FailedNotifications {
             select.setInt(2, LIST_LIMIT);
             int count = 0;
             try (ResultSet rows = select.executeQuery()) {
-                out.printf(
+                ops.out.printf(
                         "%-10s %-24s %-8s %-18s %-24s %-8s %s%n",
                         "seq", "failed at", "channel", "kind", "user", "attempts", "why");
                 while (rows.next()) {
                     count++;
-                    out.printf(
+                    ops.out.printf(
                             "%-10d %-24s %-8s %-18s %-24s %-8d %s%n",
                             rows.getLong("seq"),
                             rows.getTimestamp("finished_at").toInstant(),
@@ -56,7 +66,7 @@ final class FailedNotifications {
                             rows.getString("last_error"));
                 }
             }
-            out.println(
+            ops.out.println(
                     count
                             + " failed notification(s)"
                             + (count == LIST_LIMIT ? " (first " + LIST_LIMIT + ")" : ""));
@@ -64,10 +74,13 @@ final class FailedNotifications {
         }
     }
 
-    /**
-     * Resends one failed notification ({@code seq}), or all failed since {@code since} (seq null).
-     */
-    int resend(Long seq, Instant since) throws SQLException {
+    @Command(name = "resend", description = "Queues failed notifications again.")
+    int resend(
+            @ArgGroup(multiplicity = "1") Which which,
+            @Option(names = "--since", paramLabel = "<ISO-8601 time>", defaultValue = BEGINNING)
+                    Instant since)
+            throws SQLException {
+        Long seq = which.seq; // null with --all
         try (Connection connection = connect();
                 PreparedStatement update =
                         connection.prepareStatement(
@@ -81,12 +94,20 @@ final class FailedNotifications {
             update.setLong(2, seq == null ? -1 : seq);
             update.setTimestamp(3, Timestamp.from(since));
             int resent = update.executeUpdate();
-            out.println("resend: " + resent + " notification(s) pending again");
+            ops.out.println("resend: " + resent + " notification(s) pending again");
             return resent == 0 && seq != null ? Ops.REFUSED : Ops.OK;
         }
     }
 
+    static final class Which {
+        @Option(names = "--seq", required = true, description = "one notification")
+        Long seq;
+
+        @Option(names = "--all", required = true, description = "every failed one")
+        boolean all;
+    }
+
     private Connection connect() throws SQLException {
-        return Ops.database(environment, "notifications need notification-service's database");
+        return ops.database("notifications need notification-service's database");
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -47,9 +44,10 @@ import picocli.CommandLine.ScopeType;
                 "tokenmeter's operators' tool: topics, dead letters, replays, failed notifications"
                         + " (docs/runbook.md).",
         subcommands = {
-            Ops.TopicsCommand.class,
-            Ops.DltCommand.class,
-            Ops.NotificationsCommand.class,
+            TopicsCheck.class,
+            DeadLetterTool.class,
+            Replay.class,
+            FailedNotifications.class,
             AutoComplete.GenerateCompletion.class
         },
         exitCodeListHeading = "Exit status:%n",
@@ -68,7 +66,7 @@ public final class Ops {
     String bootstrap;
 
     private final Map<String, String> environment;
-    private final PrintStream out;
+    final PrintStream out;
 
     private Ops(Map<String, String> environment, PrintStream out) {
         this.environment = environment;
@@ -118,7 +116,7 @@ public final class Ops {
      * A connection to {@code DATABASE_URL} as {@code DATABASE_USER}; {@code need} says why one is
      * needed when the URL is not set.
      */
-    static Connection database(Map<String, String> environment, String need) throws SQLException {
+    Connection database(String need) throws SQLException {
         String url = environment.get("DATABASE_URL");
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException(
@@ -134,147 +132,5 @@ public final class Ops {
         return bootstrap != null
                 ? bootstrap
                 : environment.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-    }
-
-    @Command(name = "topics", description = "The broker's topics against the catalogue.")
-    static final class TopicsCommand {
-
-        @ParentCommand Ops ops;
-
-        @Command(
-                name = "check",
-                description =
-                        "Lists every drift from the catalogue (partitions, cleanup policy,"
-                                + " retention); exit status 1 when there is some.")
-        int check() throws Exception {
-            return new TopicsCheck(ops.bootstrap(), ops.out).run();
-        }
-    }
-
-    @Command(
-            name = "dlt",
-            description = "Dead-letter topics: list, show and redrive their records.")
-    static final class DltCommand {
-
-        @ParentCommand Ops ops;
-
-        DeadLetterTool tool() {
-            return new DeadLetterTool(ops.bootstrap(), ops.out);
-        }
-
-        @Command(name = "list", description = "One line per dead letter of a topic.")
-        int list(
-                @Option(names = "--topic", required = true, description = "the source topic")
-                        String topic) {
-            return tool().list(topic);
-        }
-
-        @Command(
-                name = "show",
-                description = "One dead letter: its headers and its record, decoded if it can be.")
-        int show(
-                @Option(names = "--topic", required = true, description = "the source topic")
-                        String topic,
-                @Option(names = "--partition", required = true) int partition,
-                @Option(names = "--offset", required = true) long offset) {
-            return tool().show(topic, partition, offset);
-        }
-
-        @Command(name = "redrive", description = "Sends dead letters back to their source topic.")
-        int redrive(
-                @Option(names = "--topic", required = true, description = "the source topic")
-                        String topic,
-                @ArgGroup(multiplicity = "1") Which which)
-                throws Exception {
-            return which.all
-                    ? tool().redriveAll(topic)
-                    : tool().redrive(topic, which.one.partition, which.one.offset);
-        }
-
-        static final class Which {
-            @ArgGroup(exclusive = false)
-            One one;
-
-            @Option(names = "--all", required = true, description = "every dead letter")
-            boolean all;
-        }
-
-        static final class One {
-            @Option(names = "--partition", required = true)
-            int partition;
-
-            @Option(names = "--offset", required = true)
-            long offset;
-        }
-    }
-
-    @Command(
-            name = "replay",
-            description =
-                    "Rebuilds a stopped service's state from its input topics: --from earliest"
-                            + " drops its schema and rewinds its group; --from <time> rewinds to"
-                            + " that instant and keeps the state.")
-    int replay(
-            @Option(
-                            names = "--service",
-                            required = true,
-                            paramLabel = "<service>",
-                            description =
-                                    "subscription-service, usage-metering-service or"
-                                            + " dashboard-api-service")
-                    String service,
-            @Option(
-                            names = "--from",
-                            required = true,
-                            paramLabel = "earliest|<ISO-8601 time>",
-                            description = "where to replay from")
-                    String from)
-            throws Exception {
-        return new Replay(bootstrap(), environment, out).run(service, from);
-    }
-
-    @Command(
-            name = "notifications",
-            description =
-                    "notification-service's failed notifications: list them, send them again.")
-    static final class NotificationsCommand {
-
-        /** {@code --since} when not given: the beginning of time. */
-        static final String BEGINNING = "1970-01-01T00:00:00Z";
-
-        @ParentCommand Ops ops;
-
-        FailedNotifications failed() {
-            return new FailedNotifications(ops.environment, ops.out);
-        }
-
-        @Command(name = "list-failed", description = "Notifications given up on, newest first.")
-        int listFailed(
-                @Option(
-                                names = "--since",
-                                paramLabel = "<ISO-8601 time>",
-                                defaultValue = BEGINNING,
-                                description = "only those that failed since then")
-                        Instant since)
-                throws SQLException {
-            return failed().list(since);
-        }
-
-        @Command(name = "resend", description = "Queues failed notifications again.")
-        int resend(
-                @ArgGroup(multiplicity = "1") Which which,
-                @Option(names = "--since", paramLabel = "<ISO-8601 time>", defaultValue = BEGINNING)
-                        Instant since)
-                throws SQLException {
-            return failed().resend(which.all ? null : which.seq, since);
-        }
-
-        static final class Which {
-            @Option(names = "--seq", required = true, description = "one notification")
-            Long seq;
-
-            @Option(names = "--all", required = true, description = "every failed one")
-            boolean all;
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.tokenmeter.ops;
 
-import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +19,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * Rebuilds a service's derived state from its input topics, while the service is stopped:
@@ -37,20 +40,32 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * Refused while the group has live members: offsets of a running group cannot be changed, and a
  * running service would race the rebuild.
  */
-final class Replay {
+@Command(
+        name = "replay",
+        description =
+                "Rebuilds a stopped service's state from its input topics: --from earliest"
+                        + " drops its schema and rewinds its group; --from <time> rewinds to"
+                        + " that instant and keeps the state.")
+final class Replay implements Callable<Integer> {
 
-    private final String bootstrap;
-    private final Map<String, String> environment;
-    private final PrintStream out;
+    @ParentCommand Ops ops;
 
-    Replay(String bootstrap, Map<String, String> environment, PrintStream out) {
-        this.bootstrap = bootstrap;
-        this.environment = environment;
-        this.out = out;
-    }
+    @Option(
+            names = "--service",
+            required = true,
+            paramLabel = "<service>",
+            description = "subscription-service, usage-metering-service or dashboard-api-service")
+    String serviceName;
 
-    int run(String serviceName, String from)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    @Option(
+            names = "--from",
+            required = true,
+            paramLabel = "earliest|<ISO-8601 time>",
+            description = "where to replay from")
+    String from;
+
+    @Override
+    public Integer call() throws InterruptedException, ExecutionException, TimeoutException {
         ReplayableService service =
                 ReplayableService.named(serviceName)
                         .orElseThrow(
@@ -63,10 +78,10 @@ final class Replay {
                                                         + " dashboard-api-service)"));
         boolean full = from.equals("earliest");
         Instant since = full ? null : parse(from);
-        try (Admin admin = KafkaClients.admin(bootstrap)) {
+        try (Admin admin = KafkaClients.admin(ops.bootstrap())) {
             int members = liveMembers(admin, service.consumerGroup());
             if (members > 0) {
-                out.println(
+                ops.out.println(
                         "replay refused: consumer group "
                                 + service.consumerGroup()
                                 + " has "
@@ -85,7 +100,7 @@ final class Replay {
             if (full) {
                 dropDerivedState(service);
             }
-            out.println(
+            ops.out.println(
                     "replay: "
                             + service.consumerGroup()
                             + " rewound on "
@@ -98,7 +113,7 @@ final class Replay {
                             + " to rebuild.");
             return Ops.OK;
         } catch (SQLException e) {
-            out.println(
+            ops.out.println(
                     "replay failed: cannot empty schema "
                             + service.schema()
                             + ": "
@@ -192,13 +207,11 @@ final class Replay {
 
     private void dropDerivedState(ReplayableService service) throws SQLException {
         try (Connection connection =
-                        Ops.database(
-                                environment,
-                                "replay --from earliest drops the service's derived state");
+                        ops.database("replay --from earliest drops the service's derived state");
                 Statement statement = connection.createStatement()) {
             statement.execute(EMPTY_SCHEMA.replace("$schema", service.schema()));
         }
-        out.println(
+        ops.out.println(
                 "replay: emptied schema " + service.schema() + " (migrated by Flyway on start)");
     }
 }

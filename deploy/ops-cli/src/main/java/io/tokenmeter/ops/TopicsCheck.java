@@ -2,7 +2,6 @@ package io.tokenmeter.ops;
 
 import io.tokenmeter.schemas.Topic;
 import io.tokenmeter.schemas.Topics;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,21 +13,23 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 
 /** Whether the broker's topics match the catalogue: existence, partitions, cleanup, retention. */
+@Command(name = "topics", description = "The broker's topics against the catalogue.")
 final class TopicsCheck {
 
-    private final String bootstrap;
-    private final PrintStream out;
+    @ParentCommand Ops ops;
 
-    TopicsCheck(String bootstrap, PrintStream out) {
-        this.bootstrap = bootstrap;
-        this.out = out;
-    }
-
-    int run() throws ExecutionException, InterruptedException, TimeoutException {
+    @Command(
+            name = "check",
+            description =
+                    "Lists every drift from the catalogue (partitions, cleanup policy,"
+                            + " retention); exit status 1 when there is some.")
+    int check() throws ExecutionException, InterruptedException, TimeoutException {
         List<String> problems = new ArrayList<>();
-        try (Admin admin = KafkaClients.admin(bootstrap)) {
+        try (Admin admin = KafkaClients.admin(ops.bootstrap())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             for (Topic<?> topic : Topics.all()) {
                 check(admin, existing, topic.name(), topic.partitions(), topic.configs(), problems);
@@ -42,11 +43,11 @@ final class TopicsCheck {
             }
         }
         if (problems.isEmpty()) {
-            out.println(
+            ops.out.println(
                     "topics check: all " + Topics.all().size() * 2 + " topics match the catalogue");
             return Ops.OK;
         }
-        problems.forEach(problem -> out.println("DRIFT " + problem));
+        problems.forEach(problem -> ops.out.println("DRIFT " + problem));
         return Ops.REFUSED;
     }
 
