@@ -109,22 +109,18 @@ final class DeadLetterTool {
                 if (header(record, ORIGINAL_TOPIC).filter(target::equals).isEmpty()) {
                     ops.out.println(
                             "note: "
-                                    + record.partition()
-                                    + "@"
-                                    + record.offset()
+                                    + at(record)
                                     + " names another original topic in its headers; ignored");
                 }
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(
                         REDRIVEN_FROM,
-                        (record.topic() + "-" + record.partition() + "@" + record.offset())
-                                .getBytes(StandardCharsets.UTF_8));
+                        (record.topic() + "-" + at(record)).getBytes(StandardCharsets.UTF_8));
                 producer.send(
                                 new ProducerRecord<>(
                                         target, null, record.key(), record.value(), headers))
                         .get(30, TimeUnit.SECONDS);
-                ops.out.println(
-                        "redrove " + record.partition() + "@" + record.offset() + " to " + target);
+                ops.out.println("redrove " + at(record) + " to " + target);
             }
         }
         return Ops.OK;
@@ -190,10 +186,12 @@ final class DeadLetterTool {
     }
 
     private static Optional<String> header(ConsumerRecord<byte[], byte[]> record, String key) {
-        Header header = record.headers().lastHeader(key);
-        return header == null
-                ? Optional.empty()
-                : Optional.of(printable(header.key(), header.value()));
+        return Optional.ofNullable(record.headers().lastHeader(key))
+                .map(header -> printable(key, header.value()));
+    }
+
+    private static String at(ConsumerRecord<byte[], byte[]> record) {
+        return record.partition() + "@" + record.offset();
     }
 
     private static String printable(String key, byte[] value) {

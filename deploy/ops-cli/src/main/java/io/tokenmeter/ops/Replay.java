@@ -151,17 +151,16 @@ final class Replay implements Callable<Integer> {
     private static Map<TopicPartition, OffsetAndMetadata> targetOffsets(
             Admin admin, ReplayableService service, Instant since)
             throws InterruptedException, ExecutionException, TimeoutException {
+        OffsetSpec spec =
+                since == null
+                        ? OffsetSpec.earliest()
+                        : OffsetSpec.forTimestamp(since.toEpochMilli());
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
         for (var topic : service.inputs()) {
             for (int partition = 0; partition < topic.partitions(); partition++) {
-                TopicPartition tp = new TopicPartition(topic.name(), partition);
-                latest.put(tp, OffsetSpec.latest());
-                wanted.put(
-                        tp,
-                        since == null
-                                ? OffsetSpec.earliest()
-                                : OffsetSpec.forTimestamp(since.toEpochMilli()));
+                latest.put(new TopicPartition(topic.name(), partition), OffsetSpec.latest());
+                wanted.put(new TopicPartition(topic.name(), partition), spec);
             }
         }
         Map<TopicPartition, ListOffsetsResultInfo> ends =
@@ -169,15 +168,11 @@ final class Replay implements Callable<Integer> {
         Map<TopicPartition, ListOffsetsResultInfo> found =
                 admin.listOffsets(wanted).all().get(30, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        found.forEach(
-                (tp, info) ->
-                        // No record at or after the instant: nothing to replay there, so the end.
-                        offsets.put(
-                                tp,
-                                new OffsetAndMetadata(
-                                        info.offset() < 0
-                                                ? ends.get(tp).offset()
-                                                : info.offset())));
+        for (TopicPartition tp : wanted.keySet()) {
+            // No record at or after the instant: nothing to replay there, so the end.
+            ListOffsetsResultInfo info = found.get(tp).offset() < 0 ? ends.get(tp) : found.get(tp);
+            offsets.put(tp, new OffsetAndMetadata(info.offset()));
+        }
         return offsets;
     }
 
