@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -80,7 +81,6 @@ final class FailedNotifications {
             @Option(names = "--since", paramLabel = "<ISO-8601 time>", defaultValue = BEGINNING)
                     Instant since)
             throws SQLException {
-        Long seq = which.seq; // null with --all
         try (Connection connection = connect();
                 PreparedStatement update =
                         connection.prepareStatement(
@@ -88,14 +88,14 @@ final class FailedNotifications {
                                 UPDATE notification.deliveries
                                 SET status = 'PENDING', attempts = 0, queued_at = now(),
                                     next_attempt_at = now(), finished_at = NULL, last_error = NULL
-                                WHERE status = 'FAILED' AND (? OR seq = ?) AND finished_at >= ?
+                                WHERE status = 'FAILED' AND seq = coalesce(?, seq)
+                                    AND finished_at >= ?
                                 """)) {
-            update.setBoolean(1, seq == null);
-            update.setLong(2, seq == null ? -1 : seq);
-            update.setTimestamp(3, Timestamp.from(since));
+            update.setObject(1, which.seq, Types.BIGINT); // null with --all: every one
+            update.setTimestamp(2, Timestamp.from(since));
             int resent = update.executeUpdate();
             ops.out.println("resend: " + resent + " notification(s) pending again");
-            return resent == 0 && seq != null ? Ops.REFUSED : Ops.OK;
+            return resent == 0 && which.seq != null ? Ops.REFUSED : Ops.OK;
         }
     }
 

@@ -32,20 +32,18 @@ final class KafkaClients {
                         (int) TIMEOUT.toMillis()));
     }
 
+    /** The client's defaults are what a redrive needs: acks=all, idempotence on. */
     static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ProducerConfig.ACKS_CONFIG,
-                        "all",
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                        true),
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new ByteArraySerializer(),
                 new ByteArraySerializer());
     }
 
-    /** Every record of a topic as it is now, without joining any consumer group. */
+    /**
+     * Every record of a topic as it is now, without joining any consumer group (so nothing is
+     * committed).
+     */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
@@ -55,8 +53,6 @@ final class KafkaClients {
                                 bootstrap,
                                 ConsumerConfig.CLIENT_ID_CONFIG,
                                 "ops-" + UUID.randomUUID(),
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false,
                                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                                 "read_committed"),
                         new ByteArrayDeserializer(),

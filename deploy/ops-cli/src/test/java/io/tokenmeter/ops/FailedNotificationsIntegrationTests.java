@@ -91,6 +91,24 @@ class FailedNotificationsIntegrationTests {
     }
 
     @Test
+    void resendsEveryFailedNotificationSinceTheGivenTime() throws Exception {
+        execute(
+                """
+                INSERT INTO notification.deliveries (notification_id, channel, user_id, kind, cause,
+                    occurred_at, queued_at, next_attempt_at, status, attempts, finished_at,
+                    last_error)
+                VALUES ('msg_e', 'EMAIL', 'u_later', 'THRESHOLD_70', '{}', now(), now(), now(),
+                        'FAILED', 17, '2030-01-02T10:00:00Z', 'gave up after 17 attempts: SMTP')
+                """);
+
+        Result resent = ops("notifications", "resend", "--all", "--since", "2030-01-01T00:00:00Z");
+
+        assertThat(resent.status()).as(resent.output()).isEqualTo(Ops.OK);
+        assertThat(resent.output()).contains("resend: 1 notification(s) pending again");
+        assertThat(ops("notifications", "list-failed").output()).doesNotContain("u_later");
+    }
+
+    @Test
     void refusesWithoutADatabase() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         int status =
