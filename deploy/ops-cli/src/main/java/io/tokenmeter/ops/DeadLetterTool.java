@@ -51,9 +51,8 @@ final class DeadLetterTool {
         ops.out.println(records.size() + " record(s) on " + deadLetterTopic(topic));
         for (ConsumerRecord<byte[], byte[]> record : records) {
             ops.out.printf(
-                    "%d@%d key=%s from=%s-%s@%s failure=%s: %s%n",
-                    record.partition(),
-                    record.offset(),
+                    "%s key=%s from=%s-%s@%s failure=%s: %s%n",
+                    at(record),
                     printable("", record.key()),
                     header(record, ORIGINAL_TOPIC).orElse("?"),
                     header(record, ORIGINAL_PARTITION).orElse("?"),
