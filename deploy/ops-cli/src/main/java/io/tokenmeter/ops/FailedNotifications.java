@@ -29,7 +29,7 @@ final class FailedNotifications {
 
     @ParentCommand Ops ops;
 
-    @Command(name = "list-failed", description = "Notifications given up on, newest first.")
+    @Command(name = "list-failed", description = "Notifications given up on, oldest first.")
     int list(
             @Option(
                             names = "--since",
