@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Port: where the dashboard keeps its status read model. Applying is idempotent and order-proof: a
- * snapshot older than the stored one (see {@link SubscriptionSnapshot#isAtLeastAsNewAs} and {@link
- * UsageSnapshot#isAtLeastAsNewAs}) changes nothing.
+ * snapshot older than the stored one (in the order {@link SubscriptionSnapshot} and {@link
+ * UsageSnapshot#isAtLeastAsNewAs} define) changes nothing.
  *
  * <p>The read model is shared by every instance of the service, each caching answers from it:
  * applying also announces, atomically with the change, whose status may have changed, so that the

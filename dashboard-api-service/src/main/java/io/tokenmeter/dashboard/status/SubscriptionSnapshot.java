@@ -32,13 +32,4 @@ public record SubscriptionSnapshot(
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(lastStripeEventCreated, "lastStripeEventCreated");
     }
-
-    /** Whether this snapshot is at least as new as {@code other} (the read model's order). */
-    public boolean isAtLeastAsNewAs(SubscriptionSnapshot other) {
-        if (version != other.version) {
-            return version > other.version;
-        }
-        int byEvent = lastStripeEventCreated.compareTo(other.lastStripeEventCreated);
-        return byEvent > 0 || (byEvent == 0 && updatedAt.compareTo(other.updatedAt) >= 0);
-    }
 }
