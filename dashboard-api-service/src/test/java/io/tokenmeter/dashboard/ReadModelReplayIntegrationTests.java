@@ -73,14 +73,14 @@ class ReadModelReplayIntegrationTests {
 
     static List<UsageSnapshot> usageHistory(String user) {
         return List.of(
-                new UsageSnapshot(user, Tier.FREE, null, null, 30_000, at(1)),
-                new UsageSnapshot(user, Tier.FREE, null, null, 60_000, at(2)),
-                new UsageSnapshot(user, Tier.PRO, NOV, DEC, 1_000, at(3)),
-                new UsageSnapshot(user, Tier.PRO, NOV, DEC, 2_000_000, at(4)),
+                new UsageSnapshot(user, Tier.FREE, null, null, 30_000, at(1), Tier.FREE.limit()),
+                new UsageSnapshot(user, Tier.FREE, null, null, 60_000, at(2), Tier.FREE.limit()),
+                new UsageSnapshot(user, Tier.PRO, NOV, DEC, 1_000, at(3), Tier.PRO.limit()),
+                new UsageSnapshot(user, Tier.PRO, NOV, DEC, 2_000_000, at(4), Tier.PRO.limit()),
                 // Same updated_at, higher count: usage within a period only grows.
-                new UsageSnapshot(user, Tier.PRO, NOV, DEC, 2_000_500, at(4)),
-                new UsageSnapshot(user, Tier.PRO, DEC, null, 10, at(5)),
-                new UsageSnapshot(user, Tier.PRO, DEC, null, 900, at(6)));
+                new UsageSnapshot(user, Tier.PRO, NOV, DEC, 2_000_500, at(4), Tier.PRO.limit()),
+                new UsageSnapshot(user, Tier.PRO, DEC, null, 10, at(5), Tier.PRO.limit()),
+                new UsageSnapshot(user, Tier.PRO, DEC, null, 900, at(6), Tier.PRO.limit()));
     }
 
     static SubscriptionSnapshot subscription(

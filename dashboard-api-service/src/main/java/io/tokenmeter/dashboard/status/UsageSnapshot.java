@@ -24,17 +24,6 @@ public record UsageSnapshot(
         Instant updatedAt,
         long limit) {
 
-    /** A state reported with its tier's limit. */
-    public UsageSnapshot(
-            String userId,
-            Tier tier,
-            Instant periodStart,
-            Instant periodEnd,
-            long tokensUsed,
-            Instant updatedAt) {
-        this(userId, tier, periodStart, periodEnd, tokensUsed, updatedAt, tier.limit());
-    }
-
     /** The bucket key of the FREE allowance. */
     public static final String FREE_BUCKET = "free";
 

@@ -5,7 +5,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What a user has used and has left (CONTRACT §3.3), joined from the subscription (tier, status,
@@ -42,26 +44,17 @@ public record UserStatus(
 
     /**
      * Joins what the read model holds for {@code userId}; {@code now} is used only without state.
-     * No estimate of the sessions left.
-     */
-    public static UserStatus of(String userId, StoredState state, Instant now) {
-        return of(userId, state, now, new RecentSessions.Tokens(0, 0));
-    }
-
-    /**
-     * As {@link #of(String, StoredState, Instant)}, with the sessions left estimated from the
-     * user's {@code latest} sessions: remaining tokens × sessions ÷ their tokens, rounded down
-     * (exact integers, no floating point). None without a session, or when those sessions used no
-     * tokens at all.
+     * The sessions left are estimated from the user's {@code latest} sessions: remaining tokens ×
+     * sessions ÷ their tokens, rounded down (exact integers, no floating point). None without a
+     * session, or when those sessions used no tokens at all.
      */
     public static UserStatus of(
             String userId, StoredState state, Instant now, RecentSessions.Tokens latest) {
         Optional<SubscriptionSnapshot> subscription = state.subscription();
         Tier tier = subscription.map(SubscriptionSnapshot::tier).orElse(Tier.FREE);
         String bucket =
-                tier == Tier.FREE
-                        ? UsageSnapshot.FREE_BUCKET
-                        : UsageSnapshot.bucketOf(tier, subscription.get().periodStart());
+                UsageSnapshot.bucketOf(
+                        tier, subscription.map(SubscriptionSnapshot::periodStart).orElse(null));
         Optional<UsageSnapshot> usage =
                 state.usage().stream().filter(u -> u.bucket().equals(bucket)).findFirst();
 
@@ -72,10 +65,12 @@ public record UserStatus(
                         .map(UsageSnapshot::limit)
                         .orElse(tier.limit());
         Instant asOf =
-                latest(
-                        subscription.map(SubscriptionSnapshot::updatedAt),
-                        usage.map(UsageSnapshot::updatedAt));
-        boolean paid = tier != Tier.FREE;
+                Stream.of(
+                                subscription.map(SubscriptionSnapshot::updatedAt),
+                                usage.map(UsageSnapshot::updatedAt))
+                        .flatMap(Optional::stream)
+                        .max(Comparator.naturalOrder())
+                        .orElse(now);
         long remaining = Math.max(0, limit - used);
         Long estimate =
                 latest.sessions() == 0 || latest.tokens() <= 0
@@ -93,10 +88,10 @@ public record UserStatus(
                 remaining,
                 percent(used, limit),
                 tier.paid(),
-                paid ? subscription.get().periodStart() : null,
-                paid ? subscription.get().periodEnd() : null,
+                tier.paid() ? subscription.get().periodStart() : null,
+                tier.paid() ? subscription.get().periodEnd() : null,
                 subscription.map(SubscriptionSnapshot::paymentFailed).orElse(false),
-                asOf == null ? now : asOf,
+                asOf,
                 estimate);
     }
 
@@ -105,15 +100,5 @@ public record UserStatus(
                 .multiply(BigDecimal.valueOf(100))
                 .divide(BigDecimal.valueOf(limit), 2, RoundingMode.HALF_UP)
                 .doubleValue();
-    }
-
-    private static Instant latest(Optional<Instant> a, Optional<Instant> b) {
-        if (a.isEmpty()) {
-            return b.orElse(null);
-        }
-        if (b.isEmpty()) {
-            return a.get();
-        }
-        return a.get().isAfter(b.get()) ? a.get() : b.get();
     }
 }

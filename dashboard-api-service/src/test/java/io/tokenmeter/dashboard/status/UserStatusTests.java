@@ -13,6 +13,7 @@ class UserStatusTests {
     static final Instant NOW = Instant.parse("2026-11-25T17:30:00.123Z");
     static final Instant NOVEMBER = Instant.parse("2026-11-01T00:00:00Z");
     static final Instant DECEMBER = Instant.parse("2026-12-01T00:00:00Z");
+    static final RecentSessions.Tokens NO_SESSIONS = new RecentSessions.Tokens(0, 0);
 
     static SubscriptionSnapshot subscription(Tier tier, Instant periodStart, Instant periodEnd) {
         return new SubscriptionSnapshot(
@@ -28,12 +29,12 @@ class UserStatusTests {
     }
 
     static UsageSnapshot usage(Tier tier, Instant periodStart, long tokens, Instant updatedAt) {
-        return new UsageSnapshot("u_1", tier, periodStart, null, tokens, updatedAt);
+        return new UsageSnapshot("u_1", tier, periodStart, null, tokens, updatedAt, tier.limit());
     }
 
     @Test
     void aUserNobodyHasHeardOfIsFreeWithNothingUsed() {
-        UserStatus status = UserStatus.of("u_new", StoredState.NOTHING, NOW);
+        UserStatus status = UserStatus.of("u_new", StoredState.NOTHING, NOW, NO_SESSIONS);
 
         assertThat(status)
                 .isEqualTo(
@@ -53,7 +54,8 @@ class UserStatusTests {
                                 List.of(
                                         usage(Tier.PRO, NOVEMBER, 1_234_567, usageAt),
                                         usage(Tier.FREE, null, 99_000, NOVEMBER))),
-                        NOW);
+                        NOW,
+                        NO_SESSIONS);
 
         assertThat(status)
                 .isEqualTo(
@@ -76,14 +78,16 @@ class UserStatusTests {
                         new StoredState(
                                 Optional.of(subscription(Tier.PRO, NOVEMBER, DECEMBER)),
                                 List.of(reported)),
-                        NOW);
+                        NOW,
+                        NO_SESSIONS);
         UserStatus withoutLimit =
                 UserStatus.of(
                         "u_1",
                         new StoredState(
                                 Optional.of(subscription(Tier.PRO, NOVEMBER, DECEMBER)),
                                 List.of(unknownLimit)),
-                        NOW);
+                        NOW,
+                        NO_SESSIONS);
 
         assertThat(withReported.monthlyLimit()).isEqualTo(7_000_000);
         assertThat(withReported.remainingTokens()).isEqualTo(3_500_000);
@@ -103,7 +107,8 @@ class UserStatusTests {
                                                 DECEMBER,
                                                 Instant.parse("2027-01-01T00:00:00Z"))),
                                 List.of(usage(Tier.PRO, NOVEMBER, 5_000_000, NOW))),
-                        NOW);
+                        NOW,
+                        NO_SESSIONS);
 
         assertThat(status.tokensUsed()).isZero();
         assertThat(status.subscriptionStart()).isEqualTo(DECEMBER);
@@ -119,7 +124,8 @@ class UserStatusTests {
                                 List.of(
                                         usage(Tier.PRO, NOVEMBER, 5_000_000, NOW),
                                         usage(Tier.FREE, null, 80_000, NOVEMBER))),
-                        NOW);
+                        NOW,
+                        NO_SESSIONS);
 
         assertThat(status.tier()).isEqualTo(Tier.FREE);
         assertThat(status.status()).isEqualTo("canceled");
@@ -136,7 +142,8 @@ class UserStatusTests {
                         "u_1",
                         new StoredState(
                                 Optional.empty(), List.of(usage(Tier.FREE, null, 100_001, NOW))),
-                        NOW);
+                        NOW,
+                        NO_SESSIONS);
 
         assertThat(status.remainingTokens()).isZero();
         assertThat(status.usagePercent()).isEqualTo(100.0);
@@ -158,7 +165,8 @@ class UserStatusTests {
                         Optional.of(subscription(Tier.PRO, NOVEMBER, DECEMBER)),
                         List.of(usage(Tier.PRO, NOVEMBER, 1_234_567, NOW)));
 
-        assertThat(UserStatus.of("u_1", state, NOW).estimatedSessionsRemaining()).isNull();
+        assertThat(UserStatus.of("u_1", state, NOW, NO_SESSIONS).estimatedSessionsRemaining())
+                .isNull();
         // 4,765,433 left, 20 sessions of 128,800 tokens on average: 36.998… → 36.
         assertThat(
                         UserStatus.of("u_1", state, NOW, new RecentSessions.Tokens(20, 2_576_000))

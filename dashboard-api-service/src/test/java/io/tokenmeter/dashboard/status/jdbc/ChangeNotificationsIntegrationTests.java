@@ -184,9 +184,12 @@ class ChangeNotificationsIntegrationTests {
 
         projection.usageReported(
                 List.of(
-                        new UsageSnapshot(wide, Tier.FREE, null, null, 1, Instant.now()),
-                        new UsageSnapshot(fill, Tier.FREE, null, null, 2, Instant.now()),
-                        new UsageSnapshot(next, Tier.FREE, null, null, 3, Instant.now())));
+                        new UsageSnapshot(
+                                wide, Tier.FREE, null, null, 1, Instant.now(), Tier.FREE.limit()),
+                        new UsageSnapshot(
+                                fill, Tier.FREE, null, null, 2, Instant.now(), Tier.FREE.limit()),
+                        new UsageSnapshot(
+                                next, Tier.FREE, null, null, 3, Instant.now(), Tier.FREE.limit())));
 
         await().atMost(FRESH_WITHIN)
                 .pollInterval(Duration.ofMillis(10))

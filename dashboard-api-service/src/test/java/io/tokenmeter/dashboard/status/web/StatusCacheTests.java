@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenmeter.dashboard.config.DashboardProperties;
+import io.tokenmeter.dashboard.status.RecentSessions;
 import io.tokenmeter.dashboard.status.StoredState;
 import io.tokenmeter.dashboard.status.UserStatus;
 import java.time.Duration;
@@ -37,7 +38,10 @@ class StatusCacheTests {
     /** Each load answers differently (its number as {@code as_of}), so answers tell loads apart. */
     UserStatus load(String userId) {
         return UserStatus.of(
-                userId, StoredState.NOTHING, Instant.ofEpochSecond(loads.incrementAndGet()));
+                userId,
+                StoredState.NOTHING,
+                Instant.ofEpochSecond(loads.incrementAndGet()),
+                new RecentSessions.Tokens(0, 0));
     }
 
     @Test
