@@ -1,9 +1,8 @@
 package io.tokenmeter.dashboard.status;
 
 import java.time.Clock;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Keeps the status read model in step with the subscription and usage states the other services
@@ -33,21 +32,18 @@ public class StatusProjection {
 
     public void subscriptionsReported(List<SubscriptionSnapshot> snapshots) {
         readModel.applySubscriptions(snapshots);
-        changes.changed(users(snapshots.stream().map(SubscriptionSnapshot::userId).toList()));
+        changes.changed(
+                snapshots.stream().map(SubscriptionSnapshot::userId).collect(Collectors.toSet()));
     }
 
     public void usageReported(List<UsageSnapshot> snapshots) {
         readModel.applyUsage(snapshots);
-        changes.changed(users(snapshots.stream().map(UsageSnapshot::userId).toList()));
+        changes.changed(snapshots.stream().map(UsageSnapshot::userId).collect(Collectors.toSet()));
     }
 
     /** The user's status straight from the read model (callers cache it). */
     public UserStatus statusOf(String userId) {
         return UserStatus.of(
                 userId, readModel.load(userId), clock.instant(), recentSessions.latest(userId));
-    }
-
-    private static Set<String> users(List<String> ids) {
-        return new LinkedHashSet<>(ids);
     }
 }
