@@ -1,14 +1,15 @@
 package io.tokenmeter.dashboard.sessions.jdbc;
 
 import io.tokenmeter.dashboard.sessions.PricedSession;
+import io.tokenmeter.dashboard.sessions.PricedSession.Costs;
 import io.tokenmeter.dashboard.sessions.SessionStore;
 import io.tokenmeter.dashboard.status.RecentSessions;
 import io.tokenmeter.dashboard.status.jdbc.ChangeNotifier;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,43 +86,21 @@ class JdbcSessionStore implements SessionStore, RecentSessions {
         // delivery of a session in the batch is the one that stands.
         Map<String, PricedSession> last = new LinkedHashMap<>();
         sessions.forEach(session -> last.put(session.sessionId(), session));
-        int n = last.size();
-        String[] ids = new String[n];
-        String[] users = new String[n];
-        Long[] completedAt = new Long[n];
-        Long[] tokens = new Long[n];
-        String[] phases = new String[n];
-        String[] prompt = new String[n];
-        String[] completion = new String[n];
-        String[] cached = new String[n];
-        String[] total = new String[n];
-        String[] savings = new String[n];
-        int i = 0;
-        for (PricedSession s : last.values()) {
-            ids[i] = s.sessionId();
-            users[i] = s.userId();
-            completedAt[i] = s.completedAt().toEpochMilli();
-            tokens[i] = s.totalTokens();
-            phases[i] = json.writeValueAsString(s.phases());
-            prompt[i] = s.costBreakdown().promptCostUsd();
-            completion[i] = s.costBreakdown().completionCostUsd();
-            cached[i] = s.costBreakdown().cachedCostUsd();
-            total[i] = s.costBreakdown().totalCostUsd();
-            savings[i++] = s.costBreakdown().cachedSavingsUsd();
-        }
+        Collection<PricedSession> rows = last.values();
+        List<Costs> costs = rows.stream().map(PricedSession::costBreakdown).toList();
         jdbc.update(
                 UPSERT,
-                ids,
-                users,
-                completedAt,
-                tokens,
-                phases,
-                prompt,
-                completion,
-                cached,
-                total,
-                savings);
-        statusChanges.announce(new LinkedHashSet<>(List.of(users)));
+                rows.stream().map(PricedSession::sessionId).toArray(String[]::new),
+                rows.stream().map(PricedSession::userId).toArray(String[]::new),
+                rows.stream().map(s -> s.completedAt().toEpochMilli()).toArray(Long[]::new),
+                rows.stream().map(PricedSession::totalTokens).toArray(Long[]::new),
+                rows.stream().map(s -> json.writeValueAsString(s.phases())).toArray(String[]::new),
+                costs.stream().map(Costs::promptCostUsd).toArray(String[]::new),
+                costs.stream().map(Costs::completionCostUsd).toArray(String[]::new),
+                costs.stream().map(Costs::cachedCostUsd).toArray(String[]::new),
+                costs.stream().map(Costs::totalCostUsd).toArray(String[]::new),
+                costs.stream().map(Costs::cachedSavingsUsd).toArray(String[]::new));
+        statusChanges.announce(rows.stream().map(PricedSession::userId).distinct().toList());
     }
 
     @Override
@@ -166,7 +145,7 @@ class JdbcSessionStore implements SessionStore, RecentSessions {
                 rs.getObject("completed_at", OffsetDateTime.class).toInstant(),
                 rs.getLong("total_tokens"),
                 json.readValue(rs.getString("phases"), PHASES),
-                new PricedSession.Costs(
+                new Costs(
                         rs.getString("prompt_cost_usd"),
                         rs.getString("completion_cost_usd"),
                         rs.getString("cached_cost_usd"),

@@ -13,12 +13,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -133,40 +132,18 @@ class JdbcStatusReadModel implements StatusReadModel {
                     snapshot,
                     (stored, incoming) -> incoming.isAtLeastAsNewAs(stored) ? incoming : stored);
         }
-        List<UsageSnapshot> rows = List.copyOf(newest.values());
-        Set<String> users = new LinkedHashSet<>();
-        int n = rows.size();
-        String[] userIds = new String[n];
-        String[] buckets = new String[n];
-        String[] tiers = new String[n];
-        Long[] periodStarts = new Long[n];
-        Long[] periodEnds = new Long[n];
-        Long[] tokens = new Long[n];
-        Long[] updatedAts = new Long[n];
-        Long[] limits = new Long[n];
-        for (int i = 0; i < n; i++) {
-            UsageSnapshot u = rows.get(i);
-            userIds[i] = u.userId();
-            users.add(u.userId());
-            buckets[i] = u.bucket();
-            tiers[i] = u.tier().name();
-            periodStarts[i] = millis(u.periodStart());
-            periodEnds[i] = millis(u.periodEnd());
-            tokens[i] = u.tokensUsed();
-            updatedAts[i] = u.updatedAt().toEpochMilli();
-            limits[i] = u.limit();
-        }
+        Collection<UsageSnapshot> rows = newest.values();
         jdbc.update(
                 UPSERT_USAGE,
-                userIds,
-                buckets,
-                tiers,
-                periodStarts,
-                periodEnds,
-                tokens,
-                updatedAts,
-                limits);
-        notifier.announce(users);
+                rows.stream().map(UsageSnapshot::userId).toArray(String[]::new),
+                rows.stream().map(UsageSnapshot::bucket).toArray(String[]::new),
+                rows.stream().map(u -> u.tier().name()).toArray(String[]::new),
+                rows.stream().map(u -> millis(u.periodStart())).toArray(Long[]::new),
+                rows.stream().map(u -> millis(u.periodEnd())).toArray(Long[]::new),
+                rows.stream().map(UsageSnapshot::tokensUsed).toArray(Long[]::new),
+                rows.stream().map(u -> u.updatedAt().toEpochMilli()).toArray(Long[]::new),
+                rows.stream().map(UsageSnapshot::limit).toArray(Long[]::new));
+        notifier.announce(rows.stream().map(UsageSnapshot::userId).distinct().toList());
     }
 
     private static Long millis(Instant instant) {
