@@ -11,7 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.postgresql.Driver;
 import org.postgresql.PGConnection;
@@ -70,7 +70,6 @@ class ChangeListener implements SmartLifecycle, HealthIndicator {
     private final Counter received;
     private final Counter unreadable;
     private final Counter reconnects;
-    private final Object pause = new Object();
     private volatile boolean running;
     private volatile boolean listening;
 
@@ -152,10 +151,8 @@ class ChangeListener implements SmartLifecycle, HealthIndicator {
     @Override
     public void stop() {
         running = false;
-        synchronized (pause) {
-            pause.notifyAll();
-        }
         if (thread != null) {
+            LockSupport.unpark(thread);
             try {
                 thread.join(Duration.ofSeconds(5).toMillis());
             } catch (InterruptedException e) {
@@ -198,7 +195,8 @@ class ChangeListener implements SmartLifecycle, HealthIndicator {
                 connection = null;
                 if (running) {
                     failed(e);
-                    pause(Duration.ofMillis(retry.nextBackOff()));
+                    // stop() wakes it early.
+                    LockSupport.parkNanos(Duration.ofMillis(retry.nextBackOff()).toNanos());
                 }
             }
         }
@@ -249,14 +247,13 @@ class ChangeListener implements SmartLifecycle, HealthIndicator {
     }
 
     private void evict(String payload) {
-        if (ChangeNotices.meansEveryone(payload)) {
-            received.increment();
-            changes.allChanged();
-            return;
-        }
-        Set<String> users;
         try {
-            users = ChangeNotices.users(payload);
+            if (ChangeNotices.meansEveryone(payload)) {
+                changes.allChanged();
+            } else {
+                changes.changed(ChangeNotices.users(payload));
+            }
+            received.increment();
         } catch (IllegalArgumentException e) {
             unreadable.increment();
             log.warn(
@@ -265,10 +262,7 @@ class ChangeListener implements SmartLifecycle, HealthIndicator {
                     channel,
                     payload.length());
             changes.allChanged();
-            return;
         }
-        received.increment();
-        changes.changed(users);
     }
 
     private Connection connect() throws SQLException {
@@ -303,19 +297,6 @@ class ChangeListener implements SmartLifecycle, HealthIndicator {
         }
         listening = false;
         lastFailure = e.toString();
-    }
-
-    private void pause(Duration duration) {
-        synchronized (pause) {
-            if (running) {
-                try {
-                    pause.wait(duration.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    running = false;
-                }
-            }
-        }
     }
 
     private static void close(Connection connection) {
