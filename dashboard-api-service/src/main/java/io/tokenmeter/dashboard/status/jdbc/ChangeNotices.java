@@ -71,22 +71,11 @@ final class ChangeNotices {
      * @throws IllegalArgumentException when the payload is not a JSON array of strings
      */
     static Set<String> users(String payload) {
-        String[] ids;
         try {
-            ids = JSON.readValue(payload, String[].class);
-        } catch (JacksonException e) {
+            return new LinkedHashSet<>(List.of(JSON.readValue(payload, String[].class)));
+        } catch (JacksonException | NullPointerException e) {
+            // List.of refuses the array of "null", and any null id in it.
             throw new IllegalArgumentException("not a JSON array of user ids", e);
         }
-        if (ids == null) {
-            throw new IllegalArgumentException("not a JSON array of user ids");
-        }
-        Set<String> users = new LinkedHashSet<>(ids.length * 2);
-        for (String id : ids) {
-            if (id == null) {
-                throw new IllegalArgumentException("a null user id");
-            }
-            users.add(id);
-        }
-        return users;
     }
 }
