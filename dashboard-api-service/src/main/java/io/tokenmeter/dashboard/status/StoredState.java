@@ -10,8 +10,4 @@ import java.util.Optional;
 public record StoredState(Optional<SubscriptionSnapshot> subscription, List<UsageSnapshot> usage) {
 
     public static final StoredState NOTHING = new StoredState(Optional.empty(), List.of());
-
-    public StoredState {
-        usage = List.copyOf(usage);
-    }
 }
