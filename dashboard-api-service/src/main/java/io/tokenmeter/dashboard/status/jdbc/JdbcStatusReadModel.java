@@ -5,7 +5,6 @@ import io.tokenmeter.dashboard.status.StoredState;
 import io.tokenmeter.dashboard.status.SubscriptionSnapshot;
 import io.tokenmeter.dashboard.status.UsageSnapshot;
 import io.tokenmeter.schemas.Tier;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -103,7 +102,7 @@ class JdbcStatusReadModel implements StatusReadModel {
                 UPSERT_SUBSCRIPTION,
                 snapshots,
                 snapshots.size(),
-                (PreparedStatement ps, SubscriptionSnapshot s) -> {
+                (ps, s) -> {
                     ps.setString(1, s.userId());
                     ps.setString(2, s.tier().name());
                     ps.setString(3, s.status());
