@@ -195,8 +195,9 @@ class ChangeListener implements SmartLifecycle, HealthIndicator {
                 connection = null;
                 if (running) {
                     failed(e);
-                    // stop() wakes it early.
+                    // stop() wakes it early; an interrupt would end every later pause at once.
                     LockSupport.parkNanos(Duration.ofMillis(retry.nextBackOff()).toNanos());
+                    running &= !Thread.currentThread().isInterrupted();
                 }
             }
         }
