@@ -1,5 +1,9 @@
 package io.tokenmeter.subscription.state;
 
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_CREATED;
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_DELETED;
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_UPDATED;
+
 import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
 import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
@@ -197,7 +201,7 @@ public final class Lifecycles {
                                 new SubscriptionChanged(
                                         id(),
                                         now,
-                                        FactKind.SUBSCRIPTION_DELETED,
+                                        SUBSCRIPTION_DELETED,
                                         subscription,
                                         customer,
                                         user(action),
@@ -230,7 +234,7 @@ public final class Lifecycles {
                     new SubscriptionChanged(
                             id(),
                             now,
-                            FactKind.SUBSCRIPTION_CREATED,
+                            SUBSCRIPTION_CREATED,
                             subscription,
                             customer,
                             user(action),
@@ -269,7 +273,7 @@ public final class Lifecycles {
                     new SubscriptionChanged(
                             id(),
                             now,
-                            FactKind.SUBSCRIPTION_UPDATED,
+                            SUBSCRIPTION_UPDATED,
                             subscription,
                             customer,
                             user(action),

@@ -1,5 +1,7 @@
 package io.tokenmeter.subscription.state;
 
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_CREATED;
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_UPDATED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenmeter.schemas.Tier;
@@ -138,7 +140,7 @@ class SubscriptionBookOrderingTests {
                         new SubscriptionChanged(
                                 "evt_1",
                                 t0,
-                                FactKind.SUBSCRIPTION_CREATED,
+                                SUBSCRIPTION_CREATED,
                                 "sub_1",
                                 "cus_1",
                                 "u_1",
@@ -157,7 +159,7 @@ class SubscriptionBookOrderingTests {
                         new SubscriptionChanged(
                                 "evt_3",
                                 s,
-                                FactKind.SUBSCRIPTION_UPDATED,
+                                SUBSCRIPTION_UPDATED,
                                 "sub_1",
                                 "cus_1",
                                 "u_1",
@@ -176,7 +178,7 @@ class SubscriptionBookOrderingTests {
                         new SubscriptionChanged(
                                 "evt_5",
                                 s.plusSeconds(1),
-                                FactKind.SUBSCRIPTION_UPDATED,
+                                SUBSCRIPTION_UPDATED,
                                 "sub_1",
                                 "cus_1",
                                 "u_1",
@@ -205,7 +207,7 @@ class SubscriptionBookOrderingTests {
                         new SubscriptionChanged(
                                 "evt_8",
                                 s.plusSeconds(3),
-                                FactKind.SUBSCRIPTION_UPDATED,
+                                SUBSCRIPTION_UPDATED,
                                 "sub_1",
                                 "cus_1",
                                 "u_1",

@@ -1,5 +1,8 @@
 package io.tokenmeter.subscription.state;
 
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_CREATED;
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_DELETED;
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_UPDATED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenmeter.schemas.Tier;
@@ -35,14 +38,7 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub(
-                                "e2",
-                                1,
-                                FactKind.SUBSCRIPTION_CREATED,
-                                "sub_1",
-                                "active",
-                                "price_max",
-                                NOV)));
+                        sub("e2", 1, SUBSCRIPTION_CREATED, "sub_1", "active", "price_max", NOV)));
 
         assertThat(book.state("u_1").tier()).isEqualTo(Tier.MAX);
         assertThat(book.state("u_1").period()).isEqualTo(NOV);
@@ -54,22 +50,8 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub(
-                                "e2",
-                                1,
-                                FactKind.SUBSCRIPTION_CREATED,
-                                "sub_1",
-                                "active",
-                                "price_pro",
-                                NOV),
-                        sub(
-                                "e3",
-                                2,
-                                FactKind.SUBSCRIPTION_UPDATED,
-                                "sub_1",
-                                "active",
-                                "price_other",
-                                NOV)));
+                        sub("e2", 1, SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", NOV),
+                        sub("e3", 2, SUBSCRIPTION_UPDATED, "sub_1", "active", "price_other", NOV)));
 
         assertThat(book.state("u_1").tier()).isEqualTo(Tier.PRO);
         assertThat(book.unknownPrices).containsExactly("price_other");
@@ -78,15 +60,7 @@ class SubscriptionLifecycleTests {
     @Test
     void aSubscriptionEventBeforeItsCheckoutIsParkedThenApplied() {
         book.deliver(
-                List.of(
-                        sub(
-                                "e2",
-                                1,
-                                FactKind.SUBSCRIPTION_CREATED,
-                                "sub_1",
-                                "active",
-                                "price_pro",
-                                NOV)));
+                List.of(sub("e2", 1, SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", NOV)));
         assertThat(book.states).isEmpty();
 
         book.deliver(List.of(checkout("e1", 0, "sub_1")));
@@ -99,14 +73,7 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub(
-                                "e2",
-                                1,
-                                FactKind.SUBSCRIPTION_CREATED,
-                                "sub_1",
-                                "active",
-                                "price_pro",
-                                NOV),
+                        sub("e2", 1, SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", NOV),
                         new InvoicePayment(
                                 "e3", at(100), false, "in_1", "sub_1", "cus_1", null, NOV)));
         assertThat(book.state("u_1").paymentFailed()).isTrue();
@@ -124,14 +91,7 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub(
-                                "e2",
-                                1,
-                                FactKind.SUBSCRIPTION_CREATED,
-                                "sub_1",
-                                "active",
-                                "price_pro",
-                                DEC),
+                        sub("e2", 1, SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", DEC),
                         new InvoicePayment(
                                 "e3", at(100), false, "in_0", "sub_1", "cus_1", null, NOV)));
 
@@ -143,14 +103,7 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub(
-                                "e2",
-                                1,
-                                FactKind.SUBSCRIPTION_CREATED,
-                                "sub_1",
-                                "active",
-                                "price_pro",
-                                NOV),
+                        sub("e2", 1, SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", NOV),
                         new InvoicePayment(
                                 "e3", DEC.start(), true, "in_2", "sub_1", "cus_1", null, DEC)));
 
@@ -166,14 +119,7 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub(
-                                "e2",
-                                1,
-                                FactKind.SUBSCRIPTION_CREATED,
-                                "sub_1",
-                                "active",
-                                "price_pro",
-                                NOV),
+                        sub("e2", 1, SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", NOV),
                         paid,
                         twin));
 
@@ -193,22 +139,8 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub(
-                                "e2",
-                                1,
-                                FactKind.SUBSCRIPTION_CREATED,
-                                "sub_1",
-                                "active",
-                                "price_pro",
-                                NOV),
-                        sub(
-                                "e3",
-                                2,
-                                FactKind.SUBSCRIPTION_DELETED,
-                                "sub_1",
-                                "canceled",
-                                "price_pro",
-                                NOV)));
+                        sub("e2", 1, SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", NOV),
+                        sub("e3", 2, SUBSCRIPTION_DELETED, "sub_1", "canceled", "price_pro", NOV)));
 
         UserSubscription state = book.state("u_1");
         assertThat(state.tier()).isEqualTo(Tier.FREE);
@@ -222,30 +154,9 @@ class SubscriptionLifecycleTests {
         book.deliver(
                 List.of(
                         checkout("e1", 0, "sub_1"),
-                        sub(
-                                "e2",
-                                1,
-                                FactKind.SUBSCRIPTION_CREATED,
-                                "sub_1",
-                                "active",
-                                "price_pro",
-                                NOV),
-                        sub(
-                                "e3",
-                                2,
-                                FactKind.SUBSCRIPTION_CREATED,
-                                "sub_2",
-                                "active",
-                                "price_max",
-                                NOV),
-                        sub(
-                                "e4",
-                                3,
-                                FactKind.SUBSCRIPTION_DELETED,
-                                "sub_1",
-                                "canceled",
-                                "price_pro",
-                                NOV)));
+                        sub("e2", 1, SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", NOV),
+                        sub("e3", 2, SUBSCRIPTION_CREATED, "sub_2", "active", "price_max", NOV),
+                        sub("e4", 3, SUBSCRIPTION_DELETED, "sub_1", "canceled", "price_pro", NOV)));
 
         assertThat(book.state("u_1").tier()).isEqualTo(Tier.MAX);
         assertThat(book.state("u_1").subscriptionId()).isEqualTo("sub_2");
@@ -259,7 +170,7 @@ class SubscriptionLifecycleTests {
                         sub(
                                 "e2",
                                 1,
-                                FactKind.SUBSCRIPTION_CREATED,
+                                SUBSCRIPTION_CREATED,
                                 "sub_1",
                                 "incomplete",
                                 "price_pro",
@@ -273,9 +184,9 @@ class SubscriptionLifecycleTests {
     void eventsOfTheSameSecondApplyInTieBreakOrder() {
         // Deleted sorts after updated within one second, whatever the delivery order.
         StripeFact updated =
-                sub("e_b", 5, FactKind.SUBSCRIPTION_UPDATED, "sub_1", "active", "price_max", NOV);
+                sub("e_b", 5, SUBSCRIPTION_UPDATED, "sub_1", "active", "price_max", NOV);
         StripeFact deleted =
-                sub("e_a", 5, FactKind.SUBSCRIPTION_DELETED, "sub_1", "canceled", "price_max", NOV);
+                sub("e_a", 5, SUBSCRIPTION_DELETED, "sub_1", "canceled", "price_max", NOV);
         book.deliver(List.of(checkout("e1", 0, "sub_1"), deleted, updated));
 
         assertThat(book.state("u_1").tier()).isEqualTo(Tier.FREE);
@@ -284,7 +195,7 @@ class SubscriptionLifecycleTests {
     @Test
     void aRedeliveredEventChangesNothingAndPublishesNothing() {
         StripeFact created =
-                sub("e2", 1, FactKind.SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", NOV);
+                sub("e2", 1, SUBSCRIPTION_CREATED, "sub_1", "active", "price_pro", NOV);
         book.deliver(List.of(checkout("e1", 0, "sub_1"), created));
         int published = book.published.size();
 

@@ -1,12 +1,14 @@
 package io.tokenmeter.subscription.state.kafka;
 
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_CREATED;
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_DELETED;
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_UPDATED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenmeter.events.StripeWebhookEvent;
 import io.tokenmeter.platform.kafka.InvalidRecordException;
 import io.tokenmeter.subscription.state.BillingPeriod;
-import io.tokenmeter.subscription.state.FactKind;
 import io.tokenmeter.subscription.state.Lifecycles;
 import io.tokenmeter.subscription.state.Lifecycles.Action;
 import io.tokenmeter.subscription.state.StripeFact;
@@ -36,7 +38,7 @@ class StripeEventParserTests {
                         new SubscriptionChanged(
                                 "evt_1IlavxJDPojXS6LNGNOrPWFQ",
                                 Instant.ofEpochSecond(1619706820),
-                                FactKind.SUBSCRIPTION_UPDATED,
+                                SUBSCRIPTION_UPDATED,
                                 "sub_JLEPMp81LApOJl",
                                 "cus_IhGfebO16cMIGN",
                                 null,
@@ -59,7 +61,7 @@ class StripeEventParserTests {
 
         SubscriptionChanged fact = (SubscriptionChanged) parse(event);
 
-        assertThat(fact.kind()).isEqualTo(FactKind.SUBSCRIPTION_CREATED);
+        assertThat(fact.kind()).isEqualTo(SUBSCRIPTION_CREATED);
         assertThat(fact.period()).isEqualTo(period(1746757387, 1749435787));
         assertThat(fact.userId()).isEqualTo("u_42");
     }
@@ -69,7 +71,7 @@ class StripeEventParserTests {
         SubscriptionChanged fact =
                 (SubscriptionChanged) parse("customer.subscription.deleted.event-2020-03-02.json");
 
-        assertThat(fact.kind()).isEqualTo(FactKind.SUBSCRIPTION_DELETED);
+        assertThat(fact.kind()).isEqualTo(SUBSCRIPTION_DELETED);
         assertThat(fact.status()).isEqualTo("canceled");
         assertThat(fact.customerId()).isEqualTo("cus_IhGfebO16cMIGN");
         assertThat(fact.period()).isEqualTo(period(1623148918, 1625740918));

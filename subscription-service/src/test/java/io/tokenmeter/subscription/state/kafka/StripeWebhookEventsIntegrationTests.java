@@ -1,5 +1,8 @@
 package io.tokenmeter.subscription.state.kafka;
 
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_CREATED;
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_DELETED;
+import static io.tokenmeter.subscription.state.FactKind.SUBSCRIPTION_UPDATED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,7 +72,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         evt + 1,
                         T0,
-                        FactKind.SUBSCRIPTION_CREATED,
+                        SUBSCRIPTION_CREATED,
                         sub,
                         cus,
                         null,
@@ -96,7 +99,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         evt + 4,
                         renewal,
-                        FactKind.SUBSCRIPTION_UPDATED,
+                        SUBSCRIPTION_UPDATED,
                         sub,
                         cus,
                         null,
@@ -145,7 +148,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         evt + 7,
                         renewal.plusSeconds(9000),
-                        FactKind.SUBSCRIPTION_UPDATED,
+                        SUBSCRIPTION_UPDATED,
                         sub,
                         cus,
                         user,
@@ -158,7 +161,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         evt + 8,
                         renewal.plusSeconds(9999),
-                        FactKind.SUBSCRIPTION_DELETED,
+                        SUBSCRIPTION_DELETED,
                         sub,
                         cus,
                         user,
@@ -181,7 +184,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         "evt_late_3",
                         T0.plusSeconds(60),
-                        FactKind.SUBSCRIPTION_UPDATED,
+                        SUBSCRIPTION_UPDATED,
                         "sub_late",
                         "cus_late",
                         null,
@@ -195,7 +198,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         "evt_late_2",
                         T0.plusSeconds(1),
-                        FactKind.SUBSCRIPTION_CREATED,
+                        SUBSCRIPTION_CREATED,
                         "sub_late",
                         "cus_late",
                         null,
@@ -226,7 +229,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         "evt_up_2",
                         T0.plusSeconds(1),
-                        FactKind.SUBSCRIPTION_CREATED,
+                        SUBSCRIPTION_CREATED,
                         "sub_up",
                         "cus_up",
                         user,
@@ -238,7 +241,7 @@ class StripeWebhookEventsIntegrationTests {
                 created(
                         "evt_up_3",
                         T0.plusSeconds(2),
-                        FactKind.SUBSCRIPTION_UPDATED,
+                        SUBSCRIPTION_UPDATED,
                         "sub_up",
                         "cus_up",
                         user,
