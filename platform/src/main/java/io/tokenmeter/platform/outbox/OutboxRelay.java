@@ -105,13 +105,7 @@ public class OutboxRelay {
                                         + table
                                         + " ORDER BY id LIMIT ?")
                         .param(BATCH)
-                        .query(
-                                (rs, n) ->
-                                        new Row(
-                                                rs.getLong("id"),
-                                                rs.getString("record_key"),
-                                                rs.getBytes("payload"),
-                                                rs.getString("trace_parent")))
+                        .query(Row.class)
                         .list();
         if (rows.isEmpty()) {
             return 0;
@@ -122,7 +116,7 @@ public class OutboxRelay {
                     traceParents.continuing(
                             row.traceParent(),
                             table + " relay",
-                            () -> kafka.send(topic, row.key(), row.payload())));
+                            () -> kafka.send(topic, row.recordKey(), row.payload())));
         }
         try {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
@@ -139,5 +133,5 @@ public class OutboxRelay {
         return rows.size();
     }
 
-    private record Row(long id, String key, byte[] payload, String traceParent) {}
+    private record Row(long id, String recordKey, byte[] payload, String traceParent) {}
 }
