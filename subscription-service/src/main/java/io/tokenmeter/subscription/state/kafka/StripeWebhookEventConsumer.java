@@ -5,11 +5,9 @@ import io.tokenmeter.platform.kafka.Batches;
 import io.tokenmeter.platform.outbox.TraceParents;
 import io.tokenmeter.subscription.state.StripeFact;
 import io.tokenmeter.subscription.state.SubscriptionBook;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
@@ -54,10 +52,9 @@ class StripeWebhookEventConsumer {
     }
 
     private Traced fact(ConsumerRecord<String, Object> record, StripeWebhookEvent event) {
-        Header trace = record.headers().lastHeader(TraceParents.HEADER);
         return new Traced(
                 testMode.refuses(event) ? Optional.empty() : parser.parse(event),
-                trace == null ? null : new String(trace.value(), StandardCharsets.US_ASCII));
+                TraceParents.of(record));
     }
 
     private void record(List<Traced> events) {

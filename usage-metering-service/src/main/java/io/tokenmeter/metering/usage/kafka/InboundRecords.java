@@ -8,12 +8,11 @@ import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.SubscriptionChange;
 import io.tokenmeter.platform.kafka.ConsumedRecords;
 import io.tokenmeter.platform.kafka.InvalidRecordException;
+import io.tokenmeter.platform.outbox.TraceParents;
 import io.tokenmeter.schemas.Tier;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Maps consumed Avro records onto the core's types. A record that cannot be decoded or breaks the
@@ -44,29 +43,12 @@ public final class InboundRecords {
                                                             phase.getCachedTokens(),
                                                             phase.getCompletionTokens()))
                                     .toList(),
-                            traceParent(record),
+                            TraceParents.of(record),
                             new Delivery(record.partition(), record.offset()))
                     .notAheadOf(clock);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidRecordException("invalid SessionCompleted: " + e.getMessage());
         }
-    }
-
-    /**
-     * The longest {@code traceparent} carried on, in bytes: W3C's version 00 takes 55, later
-     * versions may append fields. A longer value is no trace context and is not copied onto the
-     * cost record, whose size it would inflate.
-     */
-    static final int MAX_TRACEPARENT_BYTES = 256;
-
-    /** The delivery's W3C trace context, carried to the session's cost record; null if none. */
-    private static String traceParent(ConsumerRecord<String, Object> record) {
-        Header header = record.headers().lastHeader(OutboundRecords.TRACEPARENT);
-        return header == null
-                        || header.value() == null
-                        || header.value().length > MAX_TRACEPARENT_BYTES
-                ? null
-                : new String(header.value(), StandardCharsets.US_ASCII);
     }
 
     public static SubscriptionChange subscriptionChange(ConsumerRecord<String, Object> record) {

@@ -13,6 +13,7 @@ import io.tokenmeter.metering.usage.PricedSession;
 import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.ThresholdCrossing;
 import io.tokenmeter.metering.usage.UsageSnapshot;
+import io.tokenmeter.platform.outbox.TraceParents;
 import io.tokenmeter.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,9 +24,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Maps metering results onto the contract's Avro records (CONTRACT §3.4, §4.3). */
 public final class OutboundRecords {
-
-    /** W3C trace context header: read from a session's delivery, set on its cost record. */
-    public static final String TRACEPARENT = "traceparent";
 
     private OutboundRecords() {}
 
@@ -47,7 +45,7 @@ public final class OutboundRecords {
             if (cost.usage().traceParent() != null) {
                 record.headers()
                         .add(
-                                TRACEPARENT,
+                                TraceParents.HEADER,
                                 cost.usage().traceParent().getBytes(StandardCharsets.US_ASCII));
             }
             records.add(record);
