@@ -3,7 +3,6 @@ package io.tokenmeter.platform;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -12,10 +11,10 @@ import org.springframework.core.env.MapPropertySource;
  * the service port + {@value #OFFSET} (9083 for metering's 8083), or a random one when the service
  * port is random (tests). The service port keeps only {@code /actuator/health} and its liveness and
  * readiness groups, without details ({@code tokenmeter-defaults.yml}); Prometheus and every other
- * endpoint answer on the management port only, which is not exposed outside the cluster. Runs after
- * the application's configuration is loaded, so that it sees each service's port.
+ * endpoint answer on the management port only, which is not exposed outside the cluster. Unordered,
+ * it runs after the application's configuration is loaded, so that it sees each service's port.
  */
-class ManagementPortEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+class ManagementPortEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     static final int OFFSET = 1000;
     static final String PROPERTY = "management.server.port";
@@ -33,10 +32,5 @@ class ManagementPortEnvironmentPostProcessor implements EnvironmentPostProcessor
                 .addLast(
                         new MapPropertySource(
                                 "tokenmeter-management-port", Map.of(PROPERTY, managementPort)));
-    }
-
-    @Override
-    public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE;
     }
 }
