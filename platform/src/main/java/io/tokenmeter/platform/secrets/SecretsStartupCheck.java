@@ -38,16 +38,10 @@ public class SecretsStartupCheck implements ApplicationListener<ApplicationPrepa
     static final String ENVIRONMENT = "TOKENMETER_ENV";
     static final String DEVELOPMENT = "development";
 
+    /** Throws {@link WeakSecretsException} naming every weak secret, unless in development mode. */
     @Override
     public void onApplicationEvent(ApplicationPreparedEvent event) {
-        check(event.getApplicationContext().getEnvironment());
-    }
-
-    /**
-     * Throws {@link WeakSecretsException} naming every weak secret of {@code environment}, unless
-     * it runs in development mode.
-     */
-    public static void check(Environment environment) {
+        Environment environment = event.getApplicationContext().getEnvironment();
         List<String> problems = problems(environment);
         if (problems.isEmpty()) {
             return;
@@ -72,9 +66,6 @@ public class SecretsStartupCheck implements ApplicationListener<ApplicationPrepa
         List<String> problems = new ArrayList<>();
         for (String name : SECRETS) {
             String value = environment.getProperty(name, "");
-            if (value.isBlank()) {
-                continue;
-            }
             List<String> entries =
                     LISTS.contains(name) ? List.of(value.split(",")) : List.of(value);
             for (String entry : entries) {
