@@ -70,19 +70,15 @@ public final class WebhookIngress {
         }
         Instant signedAt = ((Signed) verdict).signedAt();
         Instant now = clock.instant();
-        if (signedAt.isBefore(now.minus(tolerance))) {
+        Duration age = Duration.between(signedAt, now);
+        if (age.abs().compareTo(tolerance) > 0) {
             return new Rejected(
                     Rejection.STALE,
                     "The signature timestamp is more than "
                             + tolerance.toSeconds()
-                            + " s old; Stripe signs every retry afresh.");
-        }
-        if (signedAt.isAfter(now.plus(tolerance))) {
-            return new Rejected(
-                    Rejection.STALE,
-                    "The signature timestamp is more than "
-                            + tolerance.toSeconds()
-                            + " s in the future.");
+                            + (age.isNegative()
+                                    ? " s in the future."
+                                    : " s old; Stripe signs every retry afresh."));
         }
         StripeEventReader.Reading reading = reader.read(body);
         if (reading instanceof NotAnEvent notAnEvent) {
