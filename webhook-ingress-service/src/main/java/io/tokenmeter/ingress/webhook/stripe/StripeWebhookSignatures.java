@@ -67,12 +67,9 @@ public final class StripeWebhookSignatures implements WebhookSignatures {
         return null;
     }
 
+    /** Whether an item of the header starts with {@code v1=}. */
     private static boolean hasV1Signature(String header) {
-        for (String item : header.split(",", -1)) {
-            if (item.startsWith(Webhook.Signature.EXPECTED_SCHEME + "=")) {
-                return true;
-            }
-        }
-        return false;
+        return header.startsWith(Webhook.Signature.EXPECTED_SCHEME + "=")
+                || header.contains("," + Webhook.Signature.EXPECTED_SCHEME + "=");
     }
 }
