@@ -1,5 +1,6 @@
 package io.tokenmeter.platform.outbox;
 
+import io.tokenmeter.platform.kafka.TraceParents;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;

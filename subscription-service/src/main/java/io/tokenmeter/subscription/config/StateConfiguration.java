@@ -2,8 +2,8 @@ package io.tokenmeter.subscription.config;
 
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.tokenmeter.platform.kafka.TraceParents;
 import io.tokenmeter.platform.outbox.OutboxRelay;
-import io.tokenmeter.platform.outbox.TraceParents;
 import io.tokenmeter.schemas.Topics;
 import io.tokenmeter.subscription.state.BillingMonitor;
 import io.tokenmeter.subscription.state.FactLog;

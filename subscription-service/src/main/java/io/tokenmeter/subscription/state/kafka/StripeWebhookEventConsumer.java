@@ -2,7 +2,7 @@ package io.tokenmeter.subscription.state.kafka;
 
 import io.tokenmeter.events.StripeWebhookEvent;
 import io.tokenmeter.platform.kafka.Batches;
-import io.tokenmeter.platform.outbox.TraceParents;
+import io.tokenmeter.platform.kafka.TraceParents;
 import io.tokenmeter.subscription.state.StripeFact;
 import io.tokenmeter.subscription.state.SubscriptionBook;
 import java.util.List;

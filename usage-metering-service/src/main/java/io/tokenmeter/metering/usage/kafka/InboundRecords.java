@@ -8,7 +8,7 @@ import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.SubscriptionChange;
 import io.tokenmeter.platform.kafka.ConsumedRecords;
 import io.tokenmeter.platform.kafka.InvalidRecordException;
-import io.tokenmeter.platform.outbox.TraceParents;
+import io.tokenmeter.platform.kafka.TraceParents;
 import io.tokenmeter.schemas.Tier;
 import java.time.Clock;
 import java.util.Optional;

@@ -13,7 +13,7 @@ import io.tokenmeter.metering.usage.PricedSession;
 import io.tokenmeter.metering.usage.SessionUsage;
 import io.tokenmeter.metering.usage.ThresholdCrossing;
 import io.tokenmeter.metering.usage.UsageSnapshot;
-import io.tokenmeter.platform.outbox.TraceParents;
+import io.tokenmeter.platform.kafka.TraceParents;
 import io.tokenmeter.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.tokenmeter.platform.outbox;
+package io.tokenmeter.platform.kafka;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
