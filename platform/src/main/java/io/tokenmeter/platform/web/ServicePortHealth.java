@@ -37,10 +37,7 @@ class ServicePortHealth {
 
     @GetMapping(path = "/actuator/health/{group}", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, String>> group(@PathVariable String group) {
-        if (!GROUPS.contains(group)) {
-            return ResponseEntity.notFound().build();
-        }
-        HealthDescriptor descriptor = health.healthForPath(group);
+        HealthDescriptor descriptor = GROUPS.contains(group) ? health.healthForPath(group) : null;
         return descriptor == null ? ResponseEntity.notFound().build() : answer(descriptor);
     }
 
