@@ -11,7 +11,6 @@ import io.tokenmeter.metering.usage.UsageStore;
 import io.tokenmeter.metering.usage.jdbc.JdbcUsageStore;
 import io.tokenmeter.metering.usage.jdbc.SpringTransactions;
 import io.tokenmeter.metering.usage.kafka.MeteredBatchTransactions;
-import io.tokenmeter.metering.usage.kafka.TransactionalUsageEvents;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,7 +92,7 @@ class MeteringConfiguration {
             Clock clock) {
         return new UsageMeter(
                 store,
-                new TransactionalUsageEvents(batchTransactions.template()),
+                batchTransactions.usageEvents(),
                 new SpringTransactions(new TransactionTemplate(transactionManager)),
                 pricer,
                 clock,

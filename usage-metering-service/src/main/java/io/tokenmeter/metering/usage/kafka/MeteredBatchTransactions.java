@@ -3,6 +3,7 @@ package io.tokenmeter.metering.usage.kafka;
 import static org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tokenmeter.metering.usage.UsageEvents;
 import io.tokenmeter.platform.kafka.DeadLetters;
 import java.util.Map;
 import java.util.UUID;
@@ -82,6 +83,25 @@ public final class MeteredBatchTransactions implements DisposableBean {
     /** Sends in the current thread's transaction (the listener container's). */
     public KafkaTemplate<Object, Object> template() {
         return template;
+    }
+
+    /**
+     * {@link UsageEvents} for metered batches: the records are sent in the Kafka transaction the
+     * listener container runs the batch in, which also commits the batch's offsets. They become
+     * visible together with the consumer's progress, or not at all, in which case the batch is
+     * delivered again and announces what its database transaction had counted (see {@code
+     * UsageStore#addToLedger}). A session's cost continues its delivery's trace ({@code
+     * traceparent}).
+     */
+    public UsageEvents usageEvents() {
+        return (costs, usage, crossings, at) -> {
+            if (!template.inTransaction()) {
+                // Outside the container's transaction the records would not be tied to its offsets.
+                throw new IllegalStateException(
+                        "metered batches are announced in a Kafka transaction");
+            }
+            OutboundRecords.records(costs, usage, crossings, at).forEach(template::send);
+        };
     }
 
     public KafkaTransactionManager<Object, Object> transactionManager() {
