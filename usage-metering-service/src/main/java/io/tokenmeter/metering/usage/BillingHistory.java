@@ -71,17 +71,10 @@ public record BillingHistory(List<BillingSegment> segments, Plan current) {
     /** The paid state that owns the elementary interval starting at {@code instant}, if any. */
     private static Optional<SubscriptionChange> owner(
             Collection<SubscriptionChange> changes, Instant instant) {
-        SubscriptionChange winner = null;
-        for (SubscriptionChange change : changes) {
-            if (claims(change, instant)
-                    && (winner == null
-                            || SubscriptionChange.NEWEST_LAST.compare(change, winner) > 0)) {
-                winner = change;
-            }
-        }
-        return winner != null && winner.definesPaidPeriod()
-                ? Optional.of(winner)
-                : Optional.empty();
+        return changes.stream()
+                .filter(change -> claims(change, instant))
+                .max(SubscriptionChange.NEWEST_LAST)
+                .filter(SubscriptionChange::definesPaidPeriod);
     }
 
     private static boolean claims(SubscriptionChange change, Instant instant) {
