@@ -43,7 +43,8 @@ final class Thresholds {
         for (BucketTotal total : changed) {
             UsageSnapshot user = usage.get(total.userId());
             Plan plan = user == null ? Plan.FREE : user.plan();
-            if (!heldBack(total, plan)) {
+            // FREE-bucket thresholds wait (are held back) while the user is on a paid plan.
+            if (total.periodStart().isPresent() || !plan.tier().paid()) {
                 crossed.addAll(ThresholdCrossing.reachedBy(total, at));
             }
         }
@@ -81,10 +82,5 @@ final class Thresholds {
             }
         }
         return reached;
-    }
-
-    /** FREE-bucket thresholds wait while the user is on a paid plan. */
-    static boolean heldBack(BucketTotal total, Plan plan) {
-        return total.periodStart().isEmpty() && plan.tier().paid();
     }
 }
