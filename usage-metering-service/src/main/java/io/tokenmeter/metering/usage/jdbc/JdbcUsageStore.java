@@ -17,6 +17,7 @@ import io.tokenmeter.schemas.Tier;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -272,7 +273,7 @@ public class JdbcUsageStore implements UsageStore {
             ThresholdCrossing crossing = reached.get(i);
             causes[i] = causeByUser.get(crossing.userId());
             users[i] = crossing.userId();
-            periods[i] = Sql.millis(crossing.periodStart());
+            periods[i] = crossing.periodStart().map(Instant::toEpochMilli).orElse(null);
             percents[i] = crossing.thresholdPercent();
             used[i] = crossing.tokensUsed();
             limits[i] = crossing.limit();
@@ -305,7 +306,7 @@ public class JdbcUsageStore implements UsageStore {
         List<ThresholdCrossing> ordered = new ArrayList<>(crossings);
         ordered.sort(
                 java.util.Comparator.comparing(ThresholdCrossing::userId)
-                        .thenComparing(c -> c.periodStart().orElse(java.time.Instant.MIN))
+                        .thenComparing(c -> c.periodStart().orElse(Instant.MIN))
                         .thenComparingInt(ThresholdCrossing::thresholdPercent));
         return ordered;
     }

@@ -32,8 +32,4 @@ final class Sql {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return Optional.ofNullable(value).map(OffsetDateTime::toInstant);
     }
-
-    static Long millis(Optional<Instant> instant) {
-        return instant.map(Instant::toEpochMilli).orElse(null);
-    }
 }
