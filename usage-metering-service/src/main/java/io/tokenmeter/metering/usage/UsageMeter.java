@@ -109,8 +109,7 @@ public final class UsageMeter {
         }
         Instant now = clock.instant();
         List<BucketTotal> totals = counted.isEmpty() ? List.of() : store.addToTotals(counted);
-        Set<String> users = new LinkedHashSet<>();
-        announced.forEach(session -> users.add(session.userId()));
+        List<String> users = announced.stream().map(SessionUsage::userId).distinct().toList();
         // Read before the thresholds: it carries each user's plan, which decides
         // whether FREE crossings are held back (no query of its own for that).
         Map<String, UsageSnapshot> usage = store.currentUsage(users);
