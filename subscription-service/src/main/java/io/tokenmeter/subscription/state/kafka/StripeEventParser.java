@@ -1,5 +1,6 @@
 package io.tokenmeter.subscription.state.kafka;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -66,8 +67,7 @@ public final class StripeEventParser {
     }
 
     private Optional<StripeFact> checkout(StripeWebhookEvent record) {
-        Parsed<Session> parsed = parsed(record, Session.class);
-        Session session = parsed.object();
+        Session session = parsed(record, Session.class).object();
         String userId = session.getClientReferenceId();
         if (blank(userId)) {
             userId = metadata(session.getMetadata());
@@ -133,7 +133,11 @@ public final class StripeEventParser {
         String subscriptionId =
                 details != null && details.getSubscription() != null
                         ? details.getSubscription()
-                        : idOf(raw.get("subscription"));
+                        : string(raw, "subscription");
+        if (subscriptionId == null) {
+            // An expanded subscription: the object, not its id.
+            subscriptionId = string(raw, "subscription", "id");
+        }
         if (subscriptionId == null) {
             return Optional.empty();
         }
@@ -158,15 +162,12 @@ public final class StripeEventParser {
         if (invoice.getLines() == null || invoice.getLines().getData() == null) {
             return null;
         }
-        JsonElement rawLines = raw.has("lines") ? raw.getAsJsonObject("lines").get("data") : null;
+        // stripe-java read lines.data, so the raw JSON has it, line for line.
+        JsonArray rawLines = raw.getAsJsonObject("lines").getAsJsonArray("data");
         BillingPeriod latest = null;
-        int index = 0;
-        for (InvoiceLineItem line : invoice.getLines().getData()) {
-            JsonObject rawLine =
-                    rawLines != null && rawLines.isJsonArray()
-                            ? rawLines.getAsJsonArray().get(index).getAsJsonObject()
-                            : new JsonObject();
-            index++;
+        for (int i = 0; i < rawLines.size(); i++) {
+            InvoiceLineItem line = invoice.getLines().getData().get(i);
+            JsonObject rawLine = rawLines.get(i).getAsJsonObject();
             if (!subscriptionLine(line, rawLine) || line.getPeriod() == null) {
                 continue;
             }
@@ -205,12 +206,10 @@ public final class StripeEventParser {
         StripeObject object;
         JsonObject raw;
         try {
-            // Events of other API versions than stripe-java's own are not "safe" to it, but their
-            // shape is known here: fields that moved are also read from the raw JSON.
-            object = deserializer.getObject().orElse(null);
-            if (object == null) {
-                object = deserializer.deserializeUnsafe();
-            }
+            // Events of other API versions than stripe-java's own are not "safe" to it (getObject()
+            // gives nothing), but their shape is known here: fields that moved are also read from
+            // the raw JSON.
+            object = deserializer.deserializeUnsafe();
             raw = JsonParser.parseString(deserializer.getRawJson()).getAsJsonObject();
         } catch (EventDataObjectDeserializationException | RuntimeException e) {
             throw invalid(record, "data.object cannot be read: " + e.getMessage());
@@ -251,16 +250,6 @@ public final class StripeEventParser {
         return value == null || value.isBlank();
     }
 
-    private static String idOf(JsonElement element) {
-        if (element == null || element.isJsonNull()) {
-            return null;
-        }
-        if (element.isJsonPrimitive()) {
-            return element.getAsString();
-        }
-        return element.isJsonObject() ? string(element.getAsJsonObject(), "id") : null;
-    }
-
     private static Long number(JsonObject object, String field) {
         JsonElement value = object.get(field);
         return value == null || !value.isJsonPrimitive() ? null : value.getAsLong();
@@ -269,10 +258,7 @@ public final class StripeEventParser {
     private static String string(JsonObject object, String... path) {
         JsonElement node = object;
         for (String part : path) {
-            if (node == null || !node.isJsonObject()) {
-                return null;
-            }
-            node = node.getAsJsonObject().get(part);
+            node = node != null && node.isJsonObject() ? node.getAsJsonObject().get(part) : null;
         }
         return node == null || !node.isJsonPrimitive() ? null : node.getAsString();
     }
