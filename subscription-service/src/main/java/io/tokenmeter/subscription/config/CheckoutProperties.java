@@ -8,10 +8,6 @@ public record CheckoutProperties(String frontendUrl) {
 
     /** {@code path} under the front end's URL. */
     public String frontend(String path) {
-        String base =
-                frontendUrl.endsWith("/")
-                        ? frontendUrl.substring(0, frontendUrl.length() - 1)
-                        : frontendUrl;
-        return base + path;
+        return frontendUrl.replaceFirst("/$", "") + path;
     }
 }

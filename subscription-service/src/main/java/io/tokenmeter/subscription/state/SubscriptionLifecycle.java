@@ -4,10 +4,9 @@ import io.tokenmeter.schemas.Tier;
 import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
 import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -42,11 +41,10 @@ public final class SubscriptionLifecycle {
     /** The state of {@code userId} after all of {@code facts}, in any order, duplicates allowed. */
     public static UserSubscription replay(
             String userId, Collection<StripeFact> facts, PriceTiers prices) {
-        List<StripeFact> sorted = new ArrayList<>(facts);
-        sorted.sort((a, b) -> a.key().compareTo(b.key()));
         Set<String> seen = new HashSet<>();
         UserSubscription state = UserSubscription.unknown(userId);
-        for (StripeFact fact : sorted) {
+        for (StripeFact fact :
+                facts.stream().sorted(Comparator.comparing(StripeFact::key)).toList()) {
             if (seen.add(fact.identity())) {
                 state = apply(state, fact, prices);
             }

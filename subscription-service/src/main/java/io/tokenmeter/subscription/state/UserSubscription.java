@@ -107,7 +107,7 @@ public record UserSubscription(
                 lastEventCreated == null || fact.created().isAfter(lastEventCreated)
                         ? fact.created()
                         : lastEventCreated;
-        FactKey last = lastFact == null || lastFact.compareTo(fact) < 0 ? fact : lastFact;
+        FactKey last = precedes(fact) ? fact : lastFact;
         return new UserSubscription(
                 userId,
                 tier,

@@ -35,7 +35,11 @@ class JdbcFactLog implements FactLog {
                                 .params(userId, fact.identity())
                                 .query(Boolean.class)
                                 .single();
-        Row row = Row.of(fact);
+        // The fields only some fact types have.
+        SubscriptionChanged change = fact instanceof SubscriptionChanged s ? s : null;
+        InvoicePayment payment = fact instanceof InvoicePayment p ? p : null;
+        BillingPeriod period =
+                change != null ? change.period() : payment != null ? payment.billedPeriod() : null;
         jdbc.sql(
                         "INSERT INTO stripe_fact (event_id, owner_user_id, kind, created, identity,"
                                 + " subscription_id, customer_id, user_id, invoice_id, status,"
@@ -50,11 +54,11 @@ class JdbcFactLog implements FactLog {
                         fact.subscriptionId(),
                         fact.customerId(),
                         fact.userId(),
-                        row.invoiceId,
-                        row.status,
-                        row.priceId,
-                        row.period == null ? null : Timestamp.from(row.period.start()),
-                        row.period == null ? null : Timestamp.from(row.period.end()))
+                        payment == null ? null : payment.invoiceId(),
+                        change == null ? null : change.status(),
+                        change == null ? null : change.price(),
+                        period == null ? null : Timestamp.from(period.start()),
+                        period == null ? null : Timestamp.from(period.end()))
                 .update();
         return !known;
     }
@@ -115,18 +119,5 @@ class JdbcFactLog implements FactLog {
                             user,
                             period);
         };
-    }
-
-    /** The fields only some fact types have. */
-    private record Row(String invoiceId, String status, String priceId, BillingPeriod period) {
-
-        static Row of(StripeFact fact) {
-            if (fact instanceof SubscriptionChanged s) {
-                return new Row(null, s.status(), s.price(), s.period());
-            } else if (fact instanceof InvoicePayment p) {
-                return new Row(p.invoiceId(), null, null, p.billedPeriod());
-            }
-            return new Row(null, null, null, null);
-        }
     }
 }

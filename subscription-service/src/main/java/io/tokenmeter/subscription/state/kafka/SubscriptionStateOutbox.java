@@ -7,6 +7,7 @@ import io.tokenmeter.schemas.avro.AvroSingleObjectSerializer;
 import io.tokenmeter.subscription.state.SubscriptionChanges;
 import io.tokenmeter.subscription.state.UserSubscription;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * Announces a change by appending its {@code SubscriptionState} record, keyed by user, to the
@@ -29,26 +30,22 @@ public class SubscriptionStateOutbox implements SubscriptionChanges {
 
     @Override
     public void changed(UserSubscription state, Instant updatedAt, long version) {
-        byte[] payload =
-                serializer.serialize(
-                        Topics.SUBSCRIPTION_STATE.name(), record(state, updatedAt, version));
+        SubscriptionState record =
+                SubscriptionState.newBuilder()
+                        .setUserId(state.userId())
+                        .setTier(state.tier().name())
+                        .setStatus(state.status())
+                        .setStripeCustomerId(state.customerId())
+                        .setStripeSubscriptionId(state.subscriptionId())
+                        .setPeriodStart(state.period() == null ? null : state.period().start())
+                        .setPeriodEnd(state.period() == null ? null : state.period().end())
+                        .setPaymentFailed(state.paymentFailed())
+                        .setUpdatedAt(updatedAt)
+                        .setLastStripeEventCreated(
+                                Objects.requireNonNullElse(state.lastEventCreated(), Instant.EPOCH))
+                        .setVersion(version)
+                        .build();
+        byte[] payload = serializer.serialize(Topics.SUBSCRIPTION_STATE.name(), record);
         outbox.append(state.userId(), payload, updatedAt);
-    }
-
-    static SubscriptionState record(UserSubscription state, Instant updatedAt, long version) {
-        return SubscriptionState.newBuilder()
-                .setUserId(state.userId())
-                .setTier(state.tier().name())
-                .setStatus(state.status())
-                .setStripeCustomerId(state.customerId())
-                .setStripeSubscriptionId(state.subscriptionId())
-                .setPeriodStart(state.period() == null ? null : state.period().start())
-                .setPeriodEnd(state.period() == null ? null : state.period().end())
-                .setPaymentFailed(state.paymentFailed())
-                .setUpdatedAt(updatedAt)
-                .setLastStripeEventCreated(
-                        state.lastEventCreated() == null ? Instant.EPOCH : state.lastEventCreated())
-                .setVersion(version)
-                .build();
     }
 }

@@ -41,10 +41,6 @@ class TestModeEvents {
                         .register(registry);
     }
 
-    boolean allowed() {
-        return allowed;
-    }
-
     /** Whether {@code event} must be skipped, counting it if so. */
     boolean refuses(StripeWebhookEvent event) {
         if (event.getLivemode() || allowed) {
