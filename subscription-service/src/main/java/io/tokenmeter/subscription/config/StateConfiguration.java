@@ -59,11 +59,6 @@ class StateConfiguration {
     }
 
     @Bean
-    SubscriptionChanges subscriptionChanges(OutboxRelay subscriptionStateRelay) {
-        return new SubscriptionStateOutbox(subscriptionStateRelay);
-    }
-
-    @Bean
     SubscriptionBook subscriptionBook(
             ProcessedEvents processed,
             FactLog facts,

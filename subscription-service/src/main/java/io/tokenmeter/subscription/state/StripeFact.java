@@ -1,7 +1,6 @@
 package io.tokenmeter.subscription.state;
 
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * What a Stripe event tells about a subscription, parsed from its payload (whatever its API
@@ -36,11 +35,6 @@ public sealed interface StripeFact {
         return eventId();
     }
 
-    /** The subscription item's price, for events that carry one. */
-    default Optional<String> priceId() {
-        return Optional.empty();
-    }
-
     /**
      * A Checkout Session completed: the user bought a subscription (or at least became a customer).
      */
@@ -72,16 +66,7 @@ public sealed interface StripeFact {
             String status,
             String price,
             BillingPeriod period)
-            implements StripeFact {
-
-        /** The price that sets the tier; a deletion's price sets nothing. */
-        @Override
-        public Optional<String> priceId() {
-            return kind == FactKind.SUBSCRIPTION_DELETED
-                    ? Optional.empty()
-                    : Optional.ofNullable(price);
-        }
-    }
+            implements StripeFact {}
 
     /**
      * An invoice was paid ({@code invoice.paid} or {@code invoice.payment_succeeded}), or an

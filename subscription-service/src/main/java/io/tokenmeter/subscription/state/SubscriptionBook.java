@@ -51,9 +51,13 @@ public final class SubscriptionBook {
         if (!processed.firstDelivery(fact.eventId())) {
             return;
         }
-        fact.priceId()
-                .filter(price -> prices.tierOf(price).isEmpty())
-                .ifPresent(price -> monitor.unknownPrice(fact, price));
+        // A price that sells no tier leaves the tier as it was; a deletion's price sets nothing.
+        if (fact instanceof StripeFact.SubscriptionChanged change
+                && change.kind() != FactKind.SUBSCRIPTION_DELETED
+                && change.price() != null
+                && prices.tierOf(change.price()).isEmpty()) {
+            monitor.unknownPrice(fact, change.price());
+        }
         Optional<String> owner =
                 fact.userId() != null
                         ? Optional.of(fact.userId())

@@ -42,7 +42,7 @@ class StripeBillingGateway implements BillingGateway {
 
     @Override
     public CheckoutLink checkout(String userId, String priceId, String customerId) {
-        SessionCreateParams.Builder params =
+        SessionCreateParams params =
                 SessionCreateParams.builder()
                         .setMode(SessionCreateParams.Mode.SUBSCRIPTION)
                         .addLineItem(
@@ -59,12 +59,12 @@ class StripeBillingGateway implements BillingGateway {
                         .setSuccessUrl(
                                 frontend.frontend(
                                         "/billing/success?session_id={CHECKOUT_SESSION_ID}"))
-                        .setCancelUrl(frontend.frontend("/billing/cancel"));
-        if (customerId != null) {
-            params.setCustomer(customerId);
-        }
+                        .setCancelUrl(frontend.frontend("/billing/cancel"))
+                        // null (a new customer) leaves the parameter out
+                        .setCustomer(customerId)
+                        .build();
         try {
-            Session session = stripe().v1().checkout().sessions().create(params.build());
+            Session session = stripe().v1().checkout().sessions().create(params);
             return new CheckoutLink(session.getUrl(), session.getId());
         } catch (StripeException e) {
             throw failed("create a Checkout Session", e);

@@ -24,6 +24,7 @@ import io.tokenmeter.subscription.state.StripeFact.CheckoutCompleted;
 import io.tokenmeter.subscription.state.StripeFact.InvoicePayment;
 import io.tokenmeter.subscription.state.StripeFact.SubscriptionChanged;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,8 +52,7 @@ public final class StripeEventParser {
     static final String USER_ID = "user_id";
 
     public Optional<StripeFact> parse(StripeWebhookEvent record) {
-        String type = record.getType();
-        return switch (type) {
+        return switch (record.getType()) {
             case "checkout.session.completed" -> checkout(record);
             case "customer.subscription.created" ->
                     subscription(record, FactKind.SUBSCRIPTION_CREATED);
@@ -91,12 +91,9 @@ public final class StripeEventParser {
         if (subscription.getId() == null || subscription.getStatus() == null) {
             throw invalid(record, "the subscription has no id or no status");
         }
-        SubscriptionItem item =
-                subscription.getItems() == null
-                                || subscription.getItems().getData() == null
-                                || subscription.getItems().getData().isEmpty()
-                        ? null
-                        : subscription.getItems().getData().get(0);
+        List<SubscriptionItem> items =
+                subscription.getItems() == null ? null : subscription.getItems().getData();
+        SubscriptionItem item = items == null || items.isEmpty() ? null : items.get(0);
         String price =
                 item != null && item.getPrice() != null
                         ? item.getPrice().getId()
@@ -107,7 +104,6 @@ public final class StripeEventParser {
                         : period(
                                 number(raw, "current_period_start"),
                                 number(raw, "current_period_end"));
-        String userId = metadata(subscription.getMetadata());
         return Optional.of(
                 new SubscriptionChanged(
                         record.getEventId(),
@@ -115,7 +111,7 @@ public final class StripeEventParser {
                         kind,
                         subscription.getId(),
                         subscription.getCustomer(),
-                        userId,
+                        metadata(subscription.getMetadata()),
                         subscription.getStatus(),
                         price,
                         period));

@@ -8,11 +8,13 @@ import io.tokenmeter.subscription.state.SubscriptionChanges;
 import io.tokenmeter.subscription.state.UserSubscription;
 import java.time.Instant;
 import java.util.Objects;
+import org.springframework.stereotype.Component;
 
 /**
  * Announces a change by appending its {@code SubscriptionState} record, keyed by user, to the
  * outbox, in the transaction that stores the change; the {@link OutboxRelay} sends it to Kafka.
  */
+@Component
 public class SubscriptionStateOutbox implements SubscriptionChanges {
 
     /** The outbox's table. */
