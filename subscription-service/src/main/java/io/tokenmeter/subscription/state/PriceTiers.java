@@ -15,18 +15,11 @@ public final class PriceTiers {
 
     public PriceTiers(Map<Tier, String> prices) {
         this.prices = new EnumMap<>(Tier.class);
-        prices.forEach(
-                (tier, price) -> {
-                    if (price != null && !price.isBlank()) {
-                        this.prices.put(tier, price);
-                    }
-                });
+        this.prices.putAll(prices);
+        this.prices.values().removeIf(price -> price == null || price.isBlank());
     }
 
     public Optional<Tier> tierOf(String priceId) {
-        if (priceId == null) {
-            return Optional.empty();
-        }
         return prices.entrySet().stream()
                 .filter(entry -> entry.getValue().equals(priceId))
                 .map(Map.Entry::getKey)

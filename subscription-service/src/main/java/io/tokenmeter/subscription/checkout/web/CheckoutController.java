@@ -38,9 +38,8 @@ class CheckoutController {
                                 () ->
                                         new ResponseStatusException(
                                                 HttpStatus.BAD_REQUEST,
-                                                "Unknown tier '"
-                                                        + tier
-                                                        + "': use essentiel, pro or max."));
+                                                "Unknown tier '%s': use essentiel, pro or max."
+                                                        .formatted(tier)));
         String price =
                 prices.priceOf(paid)
                         .orElseThrow(
