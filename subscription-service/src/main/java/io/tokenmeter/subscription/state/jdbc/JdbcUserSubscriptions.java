@@ -110,7 +110,7 @@ class JdbcUserSubscriptions implements UserSubscriptions {
             period == null ? null : Timestamp.from(period.start()),
             period == null ? null : Timestamp.from(period.end()),
             state.paymentFailed(),
-            timestamp(state.lastEventCreated()),
+            state.lastEventCreated() == null ? null : Timestamp.from(state.lastEventCreated()),
             last == null ? null : Timestamp.from(last.created()),
             last == null ? null : last.kind().name(),
             last == null ? null : last.eventId(),
@@ -149,10 +149,6 @@ class JdbcUserSubscriptions implements UserSubscriptions {
                                 instant(rs, "last_fact_created"),
                                 FactKind.valueOf(lastKind),
                                 rs.getString("last_fact_event_id")));
-    }
-
-    private static Timestamp timestamp(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
